@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ApiKeyCache, type Logger, type Platform } from '@takst/api';
+import { createOrmConfig, MikroORM } from '@takst/db';
+import { createApp } from './app';
+import { bootstrapAdmin } from './bootstrap';
+import type { Config } from './config';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { runMigrations, withStartupLock } from './migrate';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** Where the one-time admin key goes; stderr by default. */
+  printOnce?: (message: string) => void;
+}
+
+export interface Database {
+  url: string;
+  embedded: EmbeddedDatabase | null;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  const embedded = await startEmbeddedPostgres(path.join(config.TAKST_DATA_DIR, 'postgres'), logger);
+  return { url: embedded.url, embedded };
+}
+
+export async function startServer({ config, logger, printOnce }: StartOptions): Promise<RunningServer> {
+  const database = await openDatabase(config, logger);
+  let orm: MikroORM | undefined;
+  try {
+    orm = await MikroORM.init(
+      createOrmConfig({
+        databaseUrl: database.url,
+        poolMax: config.DATABASE_POOL_MAX,
+        log: (message) => logger.debug({ component: 'mikro-orm' }, message),
+      }),
+    );
+    const ready = orm;
+    await withStartupLock(database.url, async () => {
+      await runMigrations(ready, logger);
+      await bootstrapAdmin(
+        ready,
+        logger,
+        config.TAKST_BOOTSTRAP_ADMIN_KEY,
+        printOnce ?? ((m) => process.stderr.write(`${m}\n`)),
+      );
+    });
+  } catch (error) {
+    await orm?.close().catch(() => undefined);
+    await database.embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+
+  const platform: Platform = { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
+  const state = { shuttingDown: false };
+  const server = createServer(createApp(platform, state));
+  server.keepAliveTimeout = 65_000;
+  await listen(server, config.PORT, config.HOST);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info({ url, embeddedDatabase: database.embedded !== null }, 'takst server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      state.shuttingDown = true;
+      await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      await orm.close();
+      await database.embedded?.stop();
+      logger.info({}, 'takst server stopped');
+    })();
+    return closing;
+  };
+  return { url, port, databaseUrl: database.url, close };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Refuses new connections, lets in-flight requests finish, and gives up on them after the timeout. */
+function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      logger.warn({ timeoutMs }, 'in-flight requests still open at the shutdown deadline; closing them');
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,40 @@
+import type { AssignmentDto, AssignmentStatus, AssignmentType } from '@takst/contract';
+import type { Assignment } from '@takst/db';
+
+export function canonicalCadastreId(c: { municipality: string; gnr: number; bnr: number; fnr: number; snr: number }) {
+  return `${c.municipality}-${c.gnr}-${c.bnr}-${c.fnr}-${c.snr}`;
+}
+
+export function toAssignmentDto(a: Assignment): AssignmentDto {
+  const hasCadastre = a.cadastreMunicipality != null && a.cadastreGnr != null && a.cadastreBnr != null;
+  const cadastre = hasCadastre
+    ? {
+        municipality: a.cadastreMunicipality as string,
+        gnr: a.cadastreGnr as number,
+        bnr: a.cadastreBnr as number,
+        fnr: a.cadastreFnr ?? 0,
+        snr: a.cadastreSnr ?? 0,
+      }
+    : null;
+  return {
+    id: a.id,
+    reference: a.reference,
+    type: a.type as AssignmentType,
+    status: a.status as AssignmentStatus,
+    version: a.version,
+    property: {
+      address: { street: a.propertyStreet, postalCode: a.propertyPostalCode, city: a.propertyCity },
+      cadastre: cadastre ? { ...cadastre, id: canonicalCadastreId(cadastre) } : null,
+    },
+    client: {
+      name: a.clientName,
+      email: a.clientEmail ?? null,
+      phone: a.clientPhone ?? null,
+      organizationNumber: a.clientOrganizationNumber ?? null,
+    },
+    dueDate: a.dueDate ?? null,
+    notes: a.notes ?? null,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * What tRPC knows about a request. Plain data only: this type is part of the published SDK's
+ * types, so this file must import nothing (no ORM, no Express, no zod).
+ */
+export interface RootContext {
+  requestId: string;
+  /** The raw Authorization header, resolved to an API client by the auth middleware. */
+  authorization: string | null;
+}

@@ -1,0 +1,11 @@
+export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
+export { generateApiKey, hashApiKey, isWellFormedApiKey } from './auth/api-keys';
+export { createApiClient } from './auth/service';
+export type { RootContext } from './context';
+export { DomainError } from './errors';
+export { type Logger, silentLogger } from './lib/logger';
+export { uuidv7 } from './lib/uuid';
+export { type Actor, createRootContext, type Platform, platformOf } from './platform';
+export { appRouter } from './router';
+export type { AppRouter } from './router-type';
+export type { ProcedureMeta, TakstErrorShape } from './trpc';

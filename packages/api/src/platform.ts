@@ -1,0 +1,33 @@
+import type { MikroORM } from '@takst/db';
+import type { ApiKeyCache } from './auth/api-key-cache';
+import type { RootContext } from './context';
+import type { Logger } from './lib/logger';
+
+/** The server's long-lived resources, handed to the API once at start-up. */
+export interface Platform {
+  orm: MikroORM;
+  logger: Logger;
+  apiKeys: ApiKeyCache;
+}
+
+// Resources travel beside the context, never in it, so they never reach the router's type.
+const platforms = new WeakMap<RootContext, Platform>();
+
+export function createRootContext(platform: Platform, request: RootContext): RootContext {
+  const ctx: RootContext = { requestId: request.requestId, authorization: request.authorization };
+  platforms.set(ctx, platform);
+  return ctx;
+}
+
+export function platformOf(ctx: RootContext): Platform {
+  const platform = platforms.get(ctx);
+  if (!platform) throw new Error('Context was not made by createRootContext');
+  return platform;
+}
+
+/** The authenticated caller, recorded on every write. */
+export interface Actor {
+  clientId: string;
+  name: string;
+  scopes: readonly string[];
+}

@@ -1,0 +1,49 @@
+import type { Scope } from '@takst/contract/enums';
+import type { TakstErrorData } from '@takst/contract/errors';
+import { initTRPC, type TRPC_ERROR_CODE_NUMBER } from '@trpc/server';
+import type { RootContext } from './context';
+import { DomainError, describeIssues, errorCodeOf, hasIssues, toValidationIssues } from './errors';
+
+/** Every procedure names the scope it needs; a test walks the router to enforce it. */
+export interface ProcedureMeta {
+  scope: Scope;
+  /** One line for generated docs. */
+  description?: string;
+}
+
+/** The error shape on the wire; plain so it can travel in the SDK's types. */
+export interface TakstErrorShape {
+  message: string;
+  code: TRPC_ERROR_CODE_NUMBER;
+  data: TakstErrorData;
+}
+
+export const t = initTRPC
+  .context<RootContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Stack traces stay in the logs, never in responses.
+    isDev: false,
+    errorFormatter({ shape, error, ctx }): TakstErrorShape {
+      const errorCode = errorCodeOf(error);
+      const data: TakstErrorData = {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        errorCode,
+        requestId: ctx?.requestId ?? null,
+      };
+      if (shape.data.path) data.path = shape.data.path;
+      if (error instanceof DomainError && error.details) Object.assign(data, error.details);
+      let message = shape.message;
+      if (errorCode === 'VALIDATION_FAILED' && hasIssues(error.cause)) {
+        data.issues = toValidationIssues(error.cause.issues);
+        message = `Invalid input: ${describeIssues(data.issues)}`;
+      } else if (errorCode === 'INTERNAL') {
+        message = 'Internal server error; the request id identifies it in the logs';
+      }
+      return { message, code: shape.code, data };
+    },
+  });
+
+export const router = t.router;
+export const middleware = t.middleware;

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127000000_foundation } from './Migration20261127000000_foundation';
+
+/** Listed explicitly (not discovered from the file system) so the server can be bundled. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261127000000_foundation', class: Migration20261127000000_foundation },
+];

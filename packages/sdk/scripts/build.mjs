@@ -1,0 +1,85 @@
+// Builds dist/: ESM and CJS bundles (only @trpc/* stays external) and one bundled declaration
+// file, written twice (.d.ts for import, .d.cts for require) so both resolutions get a match.
+//
+// The router's type is taken from declarations that tsc emits for @takst/api: those name only
+// what the router's type needs, so the bundle never walks into the ORM or the server.
+import { execFileSync } from 'node:child_process';
+import { copyFile, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+
+const sdkDir = path.resolve(fileURLToPath(import.meta.url), '../..');
+const packagesDir = path.resolve(sdkDir, '..');
+const apiTypesDir = path.join(sdkDir, '.build/api-types');
+process.chdir(sdkDir);
+
+await rm('dist', { recursive: true, force: true });
+await rm(apiTypesDir, { recursive: true, force: true });
+
+for (const format of ['esm', 'cjs']) {
+  await build({
+    entryPoints: ['src/index.ts'],
+    outfile: format === 'esm' ? 'dist/index.js' : 'dist/index.cjs',
+    bundle: true,
+    format,
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['@trpc/*'],
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+const tsc = path.join(packagesDir, '../node_modules/typescript/bin/tsc');
+execFileSync(
+  process.execPath,
+  [
+    tsc,
+    '-p',
+    path.join(packagesDir, 'api/tsconfig.json'),
+    '--noEmit',
+    'false',
+    '--declaration',
+    '--emitDeclarationOnly',
+    '--rootDir',
+    path.join(packagesDir, 'api/src'),
+    '--outDir',
+    apiTypesDir,
+  ],
+  { stdio: 'inherit' },
+);
+
+/** Workspace imports resolve to emitted declarations (api) or zod-free sources (contract). */
+const workspaceTypes = {
+  name: 'workspace-types',
+  resolveId(source) {
+    if (source === '@takst/api/router-type') return path.join(apiTypesDir, 'router-type.d.ts');
+    const contract = /^@takst\/contract\/(enums|errors)$/.exec(source);
+    if (contract) return path.join(packagesDir, `contract/src/${contract[1]}.ts`);
+    if (source.startsWith('@takst/')) this.error(`the SDK's types may not reach ${source}`);
+    return null;
+  },
+};
+
+const bundle = await rollup({
+  input: 'src/index.ts',
+  external: [/^@trpc\//],
+  plugins: [workspaceTypes, dts({ tsconfig: 'tsconfig.json' })],
+});
+await bundle.write({ file: 'dist/index.d.ts', format: 'es' });
+await bundle.close();
+await copyFile('dist/index.d.ts', 'dist/index.d.cts');
+
+// The published types may import @trpc/* and nothing else.
+const declarations = await readFile('dist/index.d.ts', 'utf8');
+const imports = [...declarations.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+const foreign = imports.filter((specifier) => !specifier.startsWith('@trpc/'));
+const code = declarations.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+const forbidden = /@mikro-orm|\bexpress\b|['"]pg['"]|@takst\/|knex|\bzod\b|EntityManager/i.exec(code);
+if (foreign.length > 0 || forbidden) {
+  console.error('dist/index.d.ts reaches outside @trpc/*:', foreign, forbidden?.[0]);
+  process.exit(1);
+}

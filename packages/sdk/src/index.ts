@@ -1,0 +1,61 @@
+import type { AppRouter } from '@takst/api/router-type';
+import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+
+export { ASSIGNMENT_STATUSES, ASSIGNMENT_TYPES, ERROR_CODES, SCOPES } from '@takst/contract/enums';
+export type { AppRouter };
+
+/** Inputs of every procedure, e.g. `RouterInputs['assignments']['create']`. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+/** Outputs of every procedure, e.g. `RouterOutputs['assignments']['list']`. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export type Assignment = RouterOutputs['assignments']['get'];
+export type AssignmentType = Assignment['type'];
+export type AssignmentStatus = Assignment['status'];
+export type AssignmentPage = RouterOutputs['assignments']['list'];
+export type ApiClient = RouterOutputs['apiClients']['list']['items'][number];
+export type Scope = ApiClient['scopes'][number];
+
+type HeaderMap = Record<string, string>;
+
+export interface TakstClientOptions {
+  /** The platform's address, e.g. `https://takst.example.no`; `/trpc` is added. */
+  baseUrl: string;
+  /** An API key, `tk_...`. */
+  apiKey: string;
+  /** A fetch implementation; the global one by default. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers for every request, or a function that makes them per request. */
+  headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
+}
+
+export type TakstClient = TRPCClient<AppRouter>;
+
+/** A typed client of the whole API: `client.assignments.create.mutate({...})`. */
+export function createTakstClient(options: TakstClientOptions): TakstClient {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
+  const authorization = `Bearer ${options.apiKey}`;
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        headers: async () => {
+          const extra = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+          return { ...extra, authorization };
+        },
+      }),
+    ],
+  });
+}
+
+/** An error the platform answered with; `error.data` carries `errorCode`, `requestId` and `issues`. */
+export type TakstClientError = TRPCClientError<AppRouter>;
+export type TakstErrorCode = NonNullable<TakstClientError['data']>['errorCode'];
+
+/** True when `error` came from the platform, and when given, carries that domain error code. */
+export function isTakstError(error: unknown, errorCode?: TakstErrorCode): error is TakstClientError {
+  if (!(error instanceof TRPCClientError)) return false;
+  return errorCode === undefined || (error as TakstClientError).data?.errorCode === errorCode;
+}
