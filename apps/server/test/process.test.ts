@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import { generateApiKey } from '@takst/api';
+import { createTakstClient } from '@takst/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, query, type TestDatabase } from './support/database';
+import { assignmentInput } from './support/fixtures';
+import { type ServerProcess, spawnServer } from './support/process';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function database(): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  cleanups.push(() => db.drop());
+  return db;
+}
+
+function started(env: Record<string, string>, args: string[] = []): ServerProcess {
+  const server = spawnServer(env, args);
+  cleanups.push(() => server.stop('SIGKILL'));
+  return server;
+}
+
+describe('start-up', () => {
+  it('migrates an empty database before listening, then is ready', async () => {
+    const db = await database();
+    const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: generateApiKey() });
+    const url = await server.listening;
+    const applied = await query<{ name: string }>(db.url, 'select name from mikro_orm_migrations');
+    expect(applied.map((m) => m.name)).toContain('Migration20261127000000_foundation');
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'applied' } });
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('is not ready while a migration is pending', async () => {
+    const db = await database();
+    const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: generateApiKey() });
+    const url = await server.listening;
+    await query(db.url, 'delete from mikro_orm_migrations');
+    const response = await fetch(`${url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { pendingMigrations: ['Migration20261127000000_foundation'] },
+    });
+  });
+
+  it('has a command that only migrates', async () => {
+    const db = await database();
+    const migrate = started({ DATABASE_URL: db.url }, ['migrate']);
+    expect(await migrate.exited).toBe(0);
+    const tables = await query<{ tablename: string }>(
+      db.url,
+      "select tablename from pg_tables where schemaname = 'public'",
+    );
+    expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['assignments', 'api_clients']));
+    expect(migrate.stdout()).not.toContain('listening');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://localhost/x'],
+    ['TAKST_BOOTSTRAP_ADMIN_KEY', 'tk_short'],
+  ])('stops with a message naming %s when it is bad', async (variable, value) => {
+    const server = started({ [variable]: value });
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toContain(variable);
+  });
+});
+
+describe('bootstrap admin key', () => {
+  it('creates an admin key on an empty database and prints it once', async () => {
+    const db = await database();
+    const first = started({ DATABASE_URL: db.url });
+    const url = await first.listening;
+    const key = /tk_[A-Za-z0-9_-]{43}/.exec(first.stderr())?.[0];
+    expect(key).toBeDefined();
+    expect(first.stdout()).not.toContain(key);
+    const admin = createTakstClient({ baseUrl: url, apiKey: key as string });
+    expect((await admin.apiClients.list.query()).items).toHaveLength(1);
+    expect(await first.stop()).toBe(0);
+
+    const second = started({ DATABASE_URL: db.url });
+    const url2 = await second.listening;
+    expect(second.stderr()).not.toMatch(/tk_/);
+    const again = createTakstClient({ baseUrl: url2, apiKey: key as string });
+    expect((await again.apiClients.list.query()).items).toHaveLength(1);
+  });
+
+  it('registers TAKST_BOOTSTRAP_ADMIN_KEY once, however often the server starts', async () => {
+    const db = await database();
+    const key = generateApiKey();
+    for (let i = 0; i < 2; i++) {
+      const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: key });
+      const url = await server.listening;
+      expect(server.stderr()).not.toMatch(/tk_/);
+      const client = createTakstClient({ baseUrl: url, apiKey: key });
+      const clients = await client.apiClients.list.query();
+      expect(clients.items.map((c) => c.name)).toEqual(['bootstrap-admin']);
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
+    const db = await database();
+    const key = generateApiKey();
+    const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: key });
+    const url = new URL(await server.listening);
+    const body = JSON.stringify(assignmentInput({ notes: 'sent across a shutdown' }));
+
+    // Send the headers and half the body, so the request is in flight when the signal comes.
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/trpc/assignments.create',
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(async () => {
+          // While draining, new connections are refused.
+          const refused = await fetch(`${url.origin}/healthz`).then(
+            () => false,
+            () => true,
+          );
+          expect(refused).toBe(true);
+          req.end(body.slice(20));
+        }, 300);
+      }, 200);
+    });
+
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ result: { data: { notes: 'sent across a shutdown' } } });
+    expect(await server.exited).toBe(0);
+    const rows = await query<{ notes: string }>(db.url, 'select notes from assignments');
+    expect(rows).toEqual([{ notes: 'sent across a shutdown' }]);
+  });
+});
+
+describe('embedded PostgreSQL', () => {
+  it('serves without DATABASE_URL, keeps its data across restarts, and stops it on SIGTERM', async () => {
+    const dataDir = path.resolve(process.cwd(), '../../.data', `test-embedded-${process.pid}`);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const key = generateApiKey();
+    const env = { TAKST_DATA_DIR: dataDir, TAKST_BOOTSTRAP_ADMIN_KEY: key };
+
+    const first = started(env);
+    const url = await first.listening;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const client = createTakstClient({ baseUrl: url, apiKey: key });
+    const created = await client.assignments.create.mutate(assignmentInput());
+    expect(await first.stop()).toBe(0);
+
+    const second = started(env);
+    const url2 = await second.listening;
+    const again = createTakstClient({ baseUrl: url2, apiKey: key });
+    expect(await again.assignments.get.query({ id: created.id })).toEqual(created);
+    expect(await second.stop()).toBe(0);
+    const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(processes).not.toContain(dataDir);
+  }, 120_000);
+});

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/server';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const sdkDir = path.join(repoRoot, 'packages/sdk');
+const consumerSources = fileURLToPath(new URL('./sdk-consumer', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let workDir: string;
+let tarball: string;
+let consumerDir: string;
+
+async function tsc(project: string[]) {
+  const bin = path.join(consumerDir, 'node_modules/typescript/bin/tsc');
+  return run(process.execPath, [bin, ...project], { cwd: consumerDir }).then(
+    (r) => ({ code: 0, output: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+  );
+}
+
+beforeAll(async () => {
+  await run(process.execPath, ['scripts/build.mjs'], { cwd: sdkDir });
+  // Outside the workspace, so nothing resolves through the monorepo's node_modules.
+  workDir = await mkdtemp(path.join(tmpdir(), 'takst-sdk-'));
+  const packed = await run(npm, ['pack', '--json', '--pack-destination', workDir], { cwd: sdkDir });
+  tarball = path.join(workDir, (JSON.parse(packed.stdout) as { filename: string }[])[0]?.filename ?? '');
+  consumerDir = path.join(workDir, 'consumer');
+  await run('mkdir', ['-p', consumerDir]);
+  for (const file of await readdir(consumerSources)) {
+    await copyFile(path.join(consumerSources, file), path.join(consumerDir, file));
+  }
+  await writeFile(
+    path.join(consumerDir, 'package.json'),
+    JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }),
+  );
+  await run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, 'typescript@5.9.3'], {
+    cwd: consumerDir,
+  });
+}, 180_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the packed @takst/sdk', () => {
+  it('installs with only @trpc/client and @trpc/server beside it', async () => {
+    const installed = (await readdir(path.join(consumerDir, 'node_modules'))).filter((d) => !d.startsWith('.'));
+    expect(installed.sort()).toEqual(['@takst', '@trpc', 'typescript']);
+    expect((await readdir(path.join(consumerDir, 'node_modules/@trpc'))).sort()).toEqual(['client', 'server']);
+  });
+
+  it('passes publint and are-the-types-wrong', async () => {
+    const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
+    await expect(run(bin('publint'), ['run', tarball, '--strict'], { cwd: workDir })).resolves.toBeDefined();
+    await expect(run(bin('attw'), [tarball, '--format', 'ascii'], { cwd: workDir })).resolves.toBeDefined();
+  }, 60_000);
+
+  it('type-checks a strict consumer', async () => {
+    const result = await tsc(['-p', 'tsconfig.json', '--noEmit']);
+    expect(result.output).toBe('');
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it('refuses to type-check a consumer that passes a wrong input type', async () => {
+    const wrong = await tsc(['-p', 'tsconfig.wrong.json', '--noEmit']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/wrong-input\.ts\(\d+,\d+\): error TS2322: Type '"house_party"' is not assignable/);
+  }, 60_000);
+
+  describe('against a live server', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer();
+    });
+    afterAll(() => server?.close());
+
+    it('round-trips create, get, list and a typed error', async () => {
+      const build = await tsc(['-p', 'tsconfig.json']);
+      expect(build.output).toBe('');
+      const { stdout } = await run(process.execPath, ['out/consumer.js'], {
+        cwd: consumerDir,
+        env: { PATH: process.env.PATH, TAKST_URL: server.url, TAKST_API_KEY: server.adminKey },
+      });
+      const result = JSON.parse(stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({
+        type: 'energy_certificate',
+        status: 'received',
+        sameAsFetched: true,
+        notFoundCode: 'ASSIGNMENT_NOT_FOUND',
+        knowsTypes: 9,
+      });
+      const stored = await server.admin.assignments.get.query({ id: result.id as string });
+      expect(stored.client.name).toBe('Consumer Test AS');
+      expect(result.listed).toEqual([stored.id]);
+    }, 60_000);
+  });
+});

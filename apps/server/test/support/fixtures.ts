@@ -1,0 +1,30 @@
+import type { RouterInputs } from '@takst/sdk';
+
+type CreateInput = RouterInputs['assignments']['create'];
+
+/** A valid create input; tests override what they are about. */
+export function assignmentInput(overrides: Partial<CreateInput> = {}): CreateInput {
+  return {
+    type: 'condition_report',
+    property: {
+      address: { street: 'Storgata 12', postalCode: '0155', city: 'Oslo' },
+      cadastre: { municipality: '0301', gnr: 208, bnr: 84 },
+    },
+    client: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+47 912 34 567' },
+    dueDate: '2026-12-24',
+    notes: 'Key in the mailbox',
+    ...overrides,
+  };
+}
+
+/** Runs `work` and returns what it threw (or fails the test when it does not throw). */
+export async function caught(
+  work: () => Promise<unknown>,
+): Promise<{ message: string; data: Record<string, unknown> }> {
+  try {
+    await work();
+  } catch (error) {
+    return error as { message: string; data: Record<string, unknown> };
+  }
+  throw new Error('expected the call to fail, and it succeeded');
+}

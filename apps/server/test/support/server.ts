@@ -1,0 +1,55 @@
+import { generateApiKey } from '@takst/api';
+import type { Scope } from '@takst/contract';
+import { createTakstClient, type TakstClient } from '@takst/sdk';
+import { createLogger, loadConfig, type RunningServer, startServer } from '../../src/index';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestServer {
+  url: string;
+  databaseUrl: string;
+  adminKey: string;
+  /** A client with every scope. */
+  admin: TakstClient;
+  client(apiKey: string): TakstClient;
+  /** Registers a new API client with just these scopes and returns a client using its key. */
+  clientWithScopes(scopes: Scope[]): Promise<TakstClient>;
+  close(): Promise<void>;
+}
+
+/** The real server in this process, on its own new database, listening on a free port. */
+export async function startTestServer(): Promise<TestServer> {
+  const database: TestDatabase = await createTestDatabase();
+  const adminKey = generateApiKey();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_POOL_MAX: '4',
+    TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer({ config, logger: createLogger(config) });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const client = (apiKey: string) => createTakstClient({ baseUrl: server.url, apiKey });
+  const admin = client(adminKey);
+  return {
+    url: server.url,
+    databaseUrl: database.url,
+    adminKey,
+    admin,
+    client,
+    async clientWithScopes(scopes) {
+      const created = await admin.apiClients.create.mutate({ name: `test ${scopes.join(' ')}`, scopes });
+      return client(created.apiKey);
+    },
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * GET one assignment by id: the takst server (Express + tRPC + auth + MikroORM) against a raw
+ * node:http + pg baseline, on the same PostgreSQL database. See ../README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
+import { compileScript } from './lib/compile';
+import { ensureBenchDatabase, type Sample, sampleAssignments, seedAssignments, serverUrlFromEnv } from './lib/database';
+import { fetchOne, runLoad } from './lib/load';
+import {
+  clockTicksPerSecond,
+  cpuDescription,
+  machineBusyPercentOver,
+  machineCpuTicks,
+  processCpuTicks,
+  processRssBytes,
+} from './lib/proc';
+import { freePort, killAllNow, runCommand, type Started, startProcess, stopAll, waitUntilReady } from './lib/processes';
+import { type Measurement, type RunInfo, report } from './lib/report';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SAMPLE_SIZE = 10_000;
+const READY_TIMEOUT_MS = 60_000;
+const BUILD_TIMEOUT_MS = 300_000;
+const IDLE_PROBE_MS = 2_000;
+const BUSY_WARNING_PERCENT = 10;
+
+interface Options {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  rows: number;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function readOptions(env: NodeJS.ProcessEnv): Options {
+  return {
+    durationSeconds: positiveInteger(env, 'BENCH_DURATION_S', 20),
+    warmupSeconds: positiveInteger(env, 'BENCH_WARMUP_S', 15),
+    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 20),
+    rows: positiveInteger(env, 'BENCH_ROWS', 200_000),
+  };
+}
+
+interface Target {
+  variant: string;
+  process: Started;
+  baseUrl: string;
+}
+
+async function startTarget(variant: string, args: string[], env: NodeJS.ProcessEnv): Promise<Target> {
+  const port = await freePort();
+  const started = startProcess(variant, process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(started, `${baseUrl}/readyz`, READY_TIMEOUT_MS);
+  return { variant, process: started, baseUrl };
+}
+
+function startTakst(databaseUrl: string, apiKey: string): Promise<Target> {
+  return startTarget('takst (Express + tRPC + auth + MikroORM)', ['apps/server/dist/main.js'], {
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+  });
+}
+
+async function startRaw(databaseUrl: string): Promise<Target> {
+  // .build/ sits inside bench/, so the script's `pg` resolves to the bench's own dependency.
+  const script = await compileScript(path.join(ROOT, 'bench/src/raw-server.ts'), path.join(ROOT, 'bench/.build'));
+  return startTarget('raw node:http + pg', [script], { DATABASE_URL: databaseUrl });
+}
+
+/** Both servers must answer the same assignment before their numbers can be compared. */
+async function sanityCheck(targets: readonly Target[], sample: Sample, apiKey: string): Promise<void> {
+  const answers = await Promise.all(targets.map((t) => fetchOne(t.baseUrl, sample.id, apiKey)));
+  answers.forEach((answer, i) => {
+    const { id, reference } = answer.data ?? {};
+    if (answer.status !== 200 || id !== sample.id || reference !== sample.reference) {
+      throw new Error(`${targets[i]?.variant} answered ${answer.status} with ${JSON.stringify(answer.data)}`);
+    }
+  });
+  if (!isDeepStrictEqual(answers[0]?.data, answers[1]?.data)) {
+    console.error('warning: the two servers answer the same id with different DTOs:');
+    console.error(JSON.stringify(answers.map((a) => a.data)));
+  }
+}
+
+interface CpuSnapshot {
+  serverTicks: number;
+  machine: ReturnType<typeof machineCpuTicks>;
+  self: NodeJS.CpuUsage;
+}
+
+function cpuSnapshot(pid: number): CpuSnapshot {
+  return { serverTicks: processCpuTicks(pid), machine: machineCpuTicks(), self: process.cpuUsage() };
+}
+
+async function measure(target: Target, ids: readonly string[], apiKey: string, options: Options) {
+  const load = { baseUrl: target.baseUrl, ids, apiKey, connections: options.connections };
+  const idleBusy = await machineBusyPercentOver(IDLE_PROBE_MS);
+  if (idleBusy > BUSY_WARNING_PERCENT) {
+    console.error(`warning: the machine is ${idleBusy.toFixed(0)} % busy before any load; the numbers will be off`);
+  }
+  console.error(`${target.variant}: warming up for ${options.warmupSeconds} s`);
+  await runLoad({ ...load, seconds: options.warmupSeconds });
+  console.error(`${target.variant}: measuring for ${options.durationSeconds} s`);
+  const before = cpuSnapshot(target.process.pid);
+  const result = await runLoad({ ...load, seconds: options.durationSeconds });
+  const after = cpuSnapshot(target.process.pid);
+  return { ...toMeasurement(target, result, before, after), idleMachineBusyPercent: idleBusy };
+}
+
+function toMeasurement(
+  target: Target,
+  result: Awaited<ReturnType<typeof runLoad>>,
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+): Omit<Measurement, 'idleMachineBusyPercent'> {
+  const microsPerTick = 1_000_000 / clockTicksPerSecond();
+  const requests = result.requests.total;
+  const serverMicros = (after.serverTicks - before.serverTicks) * microsPerTick;
+  const selfMicros = after.self.user + after.self.system - before.self.user - before.self.system;
+  const busyMicros = (after.machine.busy - before.machine.busy) * microsPerTick;
+  const totalTicks = after.machine.total - before.machine.total;
+  return {
+    variant: target.variant,
+    result,
+    requests,
+    requestsPerSecond: requests / result.duration,
+    serverCpuMicrosPerRequest: serverMicros / requests,
+    loadGeneratorCpuMicrosPerRequest: selfMicros / requests,
+    restCpuMicrosPerRequest: (busyMicros - serverMicros - selfMicros) / requests,
+    machineBusyPercent: (100 * (after.machine.busy - before.machine.busy)) / totalTicks,
+    rssMegabytes: processRssBytes(target.process.pid) / 2 ** 20,
+  };
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return `PostgreSQL ${result.rows[0]?.server_version ?? '?'}`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepareDatabase(): Promise<string> {
+  const serverUrl = serverUrlFromEnv(process.env);
+  const databaseUrl = await ensureBenchDatabase(serverUrl);
+  const { host, pathname } = new URL(databaseUrl);
+  console.error(`database: ${host}${pathname}`);
+  return databaseUrl;
+}
+
+async function seed(databaseUrl: string, rows: number): Promise<void> {
+  const outcome = await seedAssignments(databaseUrl, rows);
+  if (!outcome.seeded) {
+    console.error(`assignments already holds ${rows} rows; not reseeding`);
+    return;
+  }
+  const rate = Math.round(rows / outcome.seconds);
+  console.error(`seeded ${rows} assignments in ${outcome.seconds.toFixed(1)} s (${rate} rows/s)`);
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.env);
+  const databaseUrl = await prepareDatabase();
+  console.error('building the server');
+  await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS);
+
+  // The server runs the migrations, so it must be up before the table can be seeded.
+  const apiKey = `tk_${randomBytes(32).toString('base64url')}`;
+  const takst = await startTakst(databaseUrl, apiKey);
+  await seed(databaseUrl, options.rows);
+  const raw = await startRaw(databaseUrl);
+
+  const sample = await sampleAssignments(databaseUrl, SAMPLE_SIZE);
+  const [first] = sample;
+  if (!first) throw new Error('no assignments to ask for');
+  await sanityCheck([raw, takst], first, apiKey);
+
+  const ids = sample.map((s) => s.id);
+  const measurements = [await measure(raw, ids, apiKey, options), await measure(takst, ids, apiKey, options)];
+  const info: RunInfo = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpuDescription(),
+    postgres: await postgresVersion(databaseUrl),
+    rows: options.rows,
+    sampleSize: sample.length,
+    connections: options.connections,
+    warmupSeconds: options.warmupSeconds,
+    durationSeconds: options.durationSeconds,
+  };
+  console.log(report(info, measurements));
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  console.error(`${signal}: stopping the servers`);
+  stopAll().finally(() => process.exit(130));
+}
+
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+process.on('exit', killAllNow);
+
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+const STOP_GRACE_MS = 15_000;
+const running = new Set<ChildProcess>();
+
+export interface Started {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+export interface StartOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Spawns a long-running child that `stopAll` will stop; its output goes to our terminal. */
+export function startProcess(name: string, command: string, args: string[], options: StartOptions): Started {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return { name, pid: child.pid, child };
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within the grace period. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((child) => stopProcess(child)));
+}
+
+/** Last resort from a synchronous `exit` handler, where nothing can be awaited. */
+export function killAllNow(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** Runs a command to completion, failing on a non-zero exit or after `timeoutMs`. */
+export async function runCommand(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  running.add(child);
+  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+  try {
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    if (code !== 0) throw new Error(`\`${command} ${args.join(' ')}\` failed (exit ${code ?? signal})`);
+  } finally {
+    clearTimeout(timer);
+    running.delete(child);
+  }
+}
+
+/** Asks the OS for a free port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `url` until it answers 200; fails early when the process dies. */
+export async function waitUntilReady(started: Started, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (hasExited(started.child)) throw new Error(`${started.name} exited before it was ready`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${started.name} was not ready within ${timeoutMs} ms (${last})`);
+}
