@@ -34,9 +34,13 @@ for (const format of ['esm', 'cjs']) {
 }
 
 const tsc = path.join(packagesDir, '../node_modules/typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', path.join(packagesDir, 'api/tsconfig.types.json'), '--outDir', apiTypesDir], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [tsc, '-p', path.join(packagesDir, 'api/tsconfig.types.json'), '--outDir', apiTypesDir],
+  {
+    stdio: 'inherit',
+  },
+);
 
 /** Workspace imports resolve to emitted declarations (api) or zod-free sources (contract). */
 const workspaceTypes = {
