@@ -1,36 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import { appRouter, createRootContext, type Logger, type Platform } from '@takst/api';
+import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import { pendingMigrations } from './migrate';
 import { requestIdOf } from './request-id';
 
 export interface AppState {
   shuttingDown: boolean;
-}
-
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-function requestContext(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const requestId = requestIdOf(req);
-    res.locals.requestId = requestId;
-    res.setHeader('x-request-id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          requestId,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          durationMs: Math.round(durationMs * 10) / 10,
-        },
-        'request',
-      );
-    });
-    next();
-  };
 }
 
 async function readiness(platform: Platform, state: AppState) {
@@ -45,12 +22,30 @@ async function readiness(platform: Platform, state: AppState) {
   return { ready: true, checks: { database: 'ok', migrations: 'applied' } };
 }
 
+/** Enough for a bulk call of a few hundred items; more is refused before it is parsed. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Creates the root tRPC context of a request: its id and its Authorization header. */
+export const trpcContextFor = (platform: Platform, req: IncomingMessage) =>
+  createRootContext(platform, { requestId: requestIdOf(req), authorization: req.headers.authorization ?? null });
+
+/** Logs what went wrong inside a procedure; refusals (4xx) are the caller's business, not ours. */
+export function logProcedureError(logger: Logger, error: TRPCError, path: string | undefined, requestId?: string) {
+  if (error.code === 'INTERNAL_SERVER_ERROR') {
+    logger.error({ err: error.cause ?? error, path, requestId }, 'procedure failed');
+  }
+}
+
+/** Everything but the tRPC fast path: health, readiness, tRPC's own adapter, 404s. */
 export function createApp(platform: Platform, state: AppState): express.Express {
   const { logger } = platform;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestContext(logger));
+  app.use((req, res, next) => {
+    res.locals.requestId = requestIdOf(req);
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -66,16 +61,8 @@ export function createApp(platform: Platform, state: AppState): express.Express 
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,
-      createContext: ({ req, res }) =>
-        createRootContext(platform, {
-          requestId: res.locals.requestId as string,
-          authorization: req.headers.authorization ?? null,
-        }),
-      onError: ({ error, path, ctx }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'procedure failed');
-        }
-      },
+      createContext: ({ req }) => trpcContextFor(platform, req),
+      onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
     }),
   );
 

@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ApiKeyCache, type Logger, type Platform } from '@takst/api';
+import { ApiKeyCache, appRouter, type Platform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
-import { createApp } from './app';
+import type { Logger } from 'pino';
+import { createApp, logProcedureError, MAX_BODY_BYTES, trpcContextFor } from './app';
 import { bootstrapAdmin } from './bootstrap';
 import type { Config } from './config';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations, withStartupLock } from './migrate';
+import { beginRequest, requestIdOf } from './request-id';
+import { createTrpcFastPath } from './trpc-fast-path';
 
 export interface RunningServer {
   url: string;
@@ -64,7 +67,28 @@ export async function startServer({ config, logger, printOnce }: StartOptions): 
 
   const platform: Platform = { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
   const state = { shuttingDown: false };
-  const server = createServer(createApp(platform, state));
+  const app = createApp(platform, state);
+  const fastPath = config.TAKST_TRPC_FAST_PATH
+    ? createTrpcFastPath({
+        router: appRouter,
+        prefix: '/trpc/',
+        maxBodyBytes: MAX_BODY_BYTES,
+        createContext: (req) => trpcContextFor(platform, req),
+        onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
+      })
+    : undefined;
+  const server = createServer((req, res) => {
+    beginRequest(req, res, logger);
+    if (fastPath && req.url?.startsWith('/trpc/') && fastPath.accepts(req)) {
+      fastPath.handle(req, res).catch((error: unknown) => {
+        logger.error({ err: error, requestId: requestIdOf(req) }, 'tRPC fast path failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end();
+      });
+      return;
+    }
+    app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await listen(server, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;

@@ -17,9 +17,18 @@ export interface TestServer {
 }
 
 /** The real server in this process, on its own new database, listening on a free port. */
-export async function startTestServer(): Promise<TestServer> {
-  const database: TestDatabase = await createTestDatabase();
-  const adminKey = generateApiKey();
+export interface TestServerOptions {
+  /** Share another test server's database and admin key instead of making new ones. */
+  sharing?: TestServer;
+  env?: Record<string, string>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { sharing } = options;
+  const database: TestDatabase = sharing
+    ? { name: '', url: sharing.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
+  const adminKey = sharing?.adminKey ?? generateApiKey();
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: '0',
@@ -27,6 +36,7 @@ export async function startTestServer(): Promise<TestServer> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_MAX: '4',
     TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
+    ...options.env,
   });
   let server: RunningServer;
   try {

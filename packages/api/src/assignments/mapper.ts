@@ -5,7 +5,14 @@ export function canonicalCadastreId(c: { municipality: string; gnr: number; bnr:
   return `${c.municipality}-${c.gnr}-${c.bnr}-${c.fnr}-${c.snr}`;
 }
 
-export function toAssignmentDto(a: Assignment): AssignmentDto {
+type Timestamps = 'createdAt' | 'updatedAt';
+
+/** An assignment entity, or a row of the read model (timestamps already ISO strings). */
+export type AssignmentRecord = Omit<Assignment, Timestamps> & { createdAt: Date | string; updatedAt: Date | string };
+
+const iso = (value: Date | string) => (typeof value === 'string' ? value : value.toISOString());
+
+export function toAssignmentDto(a: AssignmentRecord): AssignmentDto {
   const hasCadastre = a.cadastreMunicipality != null && a.cadastreGnr != null && a.cadastreBnr != null;
   const cadastre = hasCadastre
     ? {
@@ -34,7 +41,7 @@ export function toAssignmentDto(a: Assignment): AssignmentDto {
     },
     dueDate: a.dueDate ?? null,
     notes: a.notes ?? null,
-    createdAt: a.createdAt.toISOString(),
-    updatedAt: a.updatedAt.toISOString(),
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
   };
 }

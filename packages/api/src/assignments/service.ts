@@ -2,8 +2,8 @@ import type { AssignmentPatch, CreateAssignmentInput, ListAssignmentsInput } fro
 import { type Assignment, AssignmentEntity, type EntityManager, OptimisticLockError } from '@takst/db';
 
 import { DomainError, notFound } from '../errors';
-import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { uuidv7 } from '../lib/uuid';
+import { type AssignmentRow, findAssignmentRow, listAssignmentRows } from './read-model';
 
 type PropertyInput = CreateAssignmentInput['property'];
 type ClientInput = CreateAssignmentInput['client'];
@@ -70,38 +70,25 @@ export async function createAssignment(em: EntityManager, input: CreateAssignmen
 
 const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
 
-export async function getAssignment(em: EntityManager, id: string): Promise<Assignment> {
+async function loadAssignment(em: EntityManager, id: string): Promise<Assignment> {
   const assignment = await em.findOne(AssignmentEntity, { id });
   if (!assignment) throw assignmentNotFound(`id ${id}`);
   return assignment;
 }
 
-export async function getAssignmentByReference(em: EntityManager, reference: string): Promise<Assignment> {
-  const assignment = await em.findOne(AssignmentEntity, { reference });
-  if (!assignment) throw assignmentNotFound(`reference ${reference}`);
-  return assignment;
+export async function getAssignment(em: EntityManager, id: string): Promise<AssignmentRow> {
+  const row = await findAssignmentRow(em, { id });
+  if (!row) throw assignmentNotFound(`id ${id}`);
+  return row;
 }
 
-export async function listAssignments(
-  em: EntityManager,
-  input: ListAssignmentsInput,
-): Promise<{ items: Assignment[]; nextCursor: string | null }> {
-  const qb = em.createQueryBuilder(AssignmentEntity, 'a').select('*');
-  if (input.cursor) {
-    const after = decodeCursor(input.cursor);
-    // A row-value comparison walks one range of the (created_at desc, id desc) index.
-    qb.where('(a.created_at, a.id) < (?, ?)', [new Date(after.at), after.id]);
-  }
-  if (input.status) qb.andWhere({ status: { $in: input.status } });
-  if (input.type) qb.andWhere({ type: { $in: input.type } });
-  qb.orderBy({ createdAt: 'desc', id: 'desc' }).limit(input.limit + 1);
-  const rows = await qb.getResultList();
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > input.limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null;
-  return { items, nextCursor };
+export async function getAssignmentByReference(em: EntityManager, reference: string): Promise<AssignmentRow> {
+  const row = await findAssignmentRow(em, { reference });
+  if (!row) throw assignmentNotFound(`reference ${reference}`);
+  return row;
 }
+
+export const listAssignments = (em: EntityManager, input: ListAssignmentsInput) => listAssignmentRows(em, input);
 
 /** Field-by-field: only what the patch really changes is written, and an empty change writes nothing. */
 function changedColumns(assignment: Assignment, patch: AssignmentPatch): Partial<Assignment> {
@@ -122,7 +109,7 @@ export async function updateAssignment(
   em: EntityManager,
   input: { id: string; expectedVersion: number; patch: AssignmentPatch },
 ): Promise<Assignment> {
-  const assignment = await getAssignment(em, input.id);
+  const assignment = await loadAssignment(em, input.id);
   const versionConflict = () =>
     new DomainError(
       'CONFLICT',

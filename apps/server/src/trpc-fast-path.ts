@@ -1,0 +1,162 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type AnyTRPCRouter,
+  callTRPCProcedure,
+  getTRPCErrorFromUnknown,
+  getTRPCErrorShape,
+  type inferRouterContext,
+  TRPCError,
+} from '@trpc/server';
+import { getHTTPStatusCode } from '@trpc/server/http';
+import type { TRPCResponse } from '@trpc/server/rpc';
+
+type CallType = 'query' | 'mutation';
+
+export interface FastPathOptions<TRouter extends AnyTRPCRouter> {
+  router: TRouter;
+  /** Where tRPC is mounted, e.g. `/trpc/`. */
+  prefix: string;
+  maxBodyBytes: number;
+  createContext(req: IncomingMessage): inferRouterContext<TRouter>;
+  onError(opts: { error: TRPCError; path: string | undefined; ctx: inferRouterContext<TRouter> | undefined }): void;
+}
+
+export interface FastPath {
+  /** Whether the request is a plain JSON query or mutation call (batched or not) this path answers. */
+  accepts(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/**
+ * Answers tRPC's plain JSON HTTP protocol (queries over GET, mutations over POST, batched or not)
+ * straight on node:http, with tRPC's own public procedure-calling and error-shaping functions.
+ *
+ * Why: tRPC's node adapter turns every request into a Fetch Request and every answer into a
+ * streamed Fetch Response; on this machine that cost more CPU than the whole database read (see
+ * docs/performance.md). Anything else (subscriptions, streaming links, form data, odd methods)
+ * is not accepted here and goes to the official Express adapter, which stays the reference: a
+ * test sends the same requests to both and compares the answers.
+ */
+export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastPathOptions<TRouter>): FastPath {
+  const { router, prefix } = options;
+  const procedures = router._def.procedures as Record<string, { _def: { type: string } } | undefined>;
+
+  function parse(req: IncomingMessage) {
+    const url = req.url ?? '';
+    const queryStart = url.indexOf('?');
+    const pathPart = url.slice(prefix.length, queryStart === -1 ? undefined : queryStart);
+    const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+    const type: CallType = req.method === 'POST' ? 'mutation' : 'query';
+    const isBatch = query.get('batch') === '1';
+    const paths = isBatch ? decodeURIComponent(pathPart).split(',') : [decodeURIComponent(pathPart)];
+    return { query, type, isBatch, paths };
+  }
+
+  return {
+    accepts(req) {
+      if (req.method !== 'GET' && req.method !== 'POST') return false;
+      if (req.headers['trpc-accept'] !== undefined || req.headers['trpc-batch-mode'] !== undefined) return false;
+      const contentType = req.headers['content-type'];
+      if (req.method === 'POST' && contentType !== undefined && !contentType.startsWith('application/json'))
+        return false;
+      const { type, paths } = parse(req);
+      // Unknown paths and wrong methods go to the adapter too, so their errors are tRPC's own.
+      return paths.every((path) => procedures[path]?._def.type === type);
+    },
+
+    async handle(req, res) {
+      const { query, type, isBatch, paths } = parse(req);
+      const ctx = options.createContext(req);
+      // Read and parsed once, on the first call's demand, like tRPC's adapter does; a failure
+      // here becomes each call's error.
+      const inputs = memoize(async () => {
+        const raw = type === 'query' ? query.get('input') : await readBody(req, options.maxBodyBytes);
+        return parseInputs(raw, isBatch, paths.length);
+      });
+      const settled = await Promise.all(
+        paths.map((path, index) =>
+          callTRPCProcedure({
+            router,
+            path,
+            type,
+            ctx,
+            getRawInput: async () => (await inputs())[index],
+            signal: undefined,
+            batchIndex: index,
+          }).then(
+            (data): [TRPCResponse, undefined] => [{ result: { data } }, undefined],
+            (cause: unknown): [TRPCResponse, TRPCError] => {
+              const error = getTRPCErrorFromUnknown(cause);
+              options.onError({ error, path, ctx });
+              const shape = getTRPCErrorShape({
+                config: router._def._config,
+                error,
+                type,
+                path,
+                input: undefined,
+                ctx,
+              });
+              return [{ error: shape }, error];
+            },
+          ),
+        ),
+      );
+      const responses = settled.map(([response]) => response);
+      const errors = settled.map(([, error]) => error);
+      const body = JSON.stringify(isBatch ? responses : responses[0]);
+      res.writeHead(getHTTPStatusCode(isBatch ? responses : (responses[0] as TRPCResponse), errors), {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...(errors.some((error) => error?.code === 'PAYLOAD_TOO_LARGE') ? { connection: 'close' } : {}),
+      });
+      res.end(body);
+    },
+  };
+}
+
+/** Runs `load` once; a plain error becomes BAD_REQUEST with its message, as in tRPC's adapter. */
+function memoize<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => {
+    promise ??= load().catch((cause: unknown) => {
+      if (cause instanceof TRPCError) throw cause;
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: cause instanceof Error ? cause.message : 'Invalid input',
+        cause,
+      });
+    });
+    return promise;
+  };
+}
+
+function parseInputs(raw: string | null, isBatch: boolean, count: number): unknown[] {
+  if (!raw) return [];
+  const parsed: unknown = JSON.parse(raw);
+  if (!isBatch) return [parsed];
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: '"input" needs to be an object when doing a batch call' });
+  }
+  const byIndex = parsed as Record<string, unknown>;
+  return Array.from({ length: count }, (_, index) => byIndex[String(index)]);
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        // Stop reading; the answer goes out with `connection: close`, which drops the rest.
+        req.removeAllListeners('data');
+        req.pause();
+        reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${maxBytes} bytes` }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
