@@ -1,6 +1,6 @@
 /**
- * GET one assignment by id: the takst server (Express + tRPC + auth + MikroORM) against a raw
- * node:http + pg baseline, on the same PostgreSQL database. See ../README.md.
+ * GET one assignment by id: the takst server (with its tRPC fast path, and through tRPC's own
+ * Express adapter) against a raw node:http + pg baseline, on one PostgreSQL database. See ../README.md.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -68,11 +68,16 @@ async function startTarget(variant: string, args: string[], env: NodeJS.ProcessE
   return { variant, process: started, baseUrl };
 }
 
-function startTakst(databaseUrl: string, apiKey: string): Promise<Target> {
-  return startTarget('takst (Express + tRPC + auth + MikroORM)', ['apps/server/dist/main.js'], {
+const TAKST = 'takst: tRPC fast path + auth + zod + MikroORM';
+const TAKST_VIA_ADAPTER = "takst via tRPC's Express adapter";
+
+/** The real server; with fastPath false every call goes through tRPC's own Express adapter. */
+function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Promise<Target> {
+  return startTarget(fastPath ? TAKST : TAKST_VIA_ADAPTER, ['apps/server/dist/main.js'], {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+    TAKST_TRPC_FAST_PATH: String(fastPath),
   });
 }
 
@@ -91,8 +96,8 @@ async function sanityCheck(targets: readonly Target[], sample: Sample, apiKey: s
       throw new Error(`${targets[i]?.variant} answered ${answer.status} with ${JSON.stringify(answer.data)}`);
     }
   });
-  if (!isDeepStrictEqual(answers[0]?.data, answers[1]?.data)) {
-    console.error('warning: the two servers answer the same id with different DTOs:');
+  if (answers.some((answer) => !isDeepStrictEqual(answer.data, answers[0]?.data))) {
+    console.error('warning: the servers answer the same id with different DTOs:');
     console.error(JSON.stringify(answers.map((a) => a.data)));
   }
 }
@@ -184,17 +189,19 @@ async function main(): Promise<void> {
 
   // The server runs the migrations, so it must be up before the table can be seeded.
   const apiKey = `tk_${randomBytes(32).toString('base64url')}`;
-  const takst = await startTakst(databaseUrl, apiKey);
+  const takst = await startTakst(databaseUrl, apiKey, true);
   await seed(databaseUrl, options.rows);
+  const viaAdapter = await startTakst(databaseUrl, apiKey, false);
   const raw = await startRaw(databaseUrl);
 
   const sample = await sampleAssignments(databaseUrl, SAMPLE_SIZE);
   const [first] = sample;
   if (!first) throw new Error('no assignments to ask for');
-  await sanityCheck([raw, takst], first, apiKey);
+  await sanityCheck([raw, takst, viaAdapter], first, apiKey);
 
   const ids = sample.map((s) => s.id);
-  const measurements = [await measure(raw, ids, apiKey, options), await measure(takst, ids, apiKey, options)];
+  const measurements = [];
+  for (const target of [raw, takst, viaAdapter]) measurements.push(await measure(target, ids, apiKey, options));
   const info: RunInfo = {
     date: new Date().toISOString(),
     node: process.version,

@@ -5,7 +5,10 @@ import { placeholders, selectListFor, selectRows } from '../lib/read-model';
 import type { AssignmentRecord } from './mapper';
 
 /** An assignment row as the read model returns it: the entity's fields, timestamps as ISO strings. */
-export type AssignmentRow = Omit<AssignmentRecord, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+export type AssignmentRow = Omit<AssignmentRecord, 'createdAt' | 'updatedAt'> & {
+  createdAt: string;
+  updatedAt: string;
+};
 
 let selectList: string | undefined;
 const columns = (em: EntityManager) => {
