@@ -53,6 +53,18 @@ describe('start-up', () => {
     });
   });
 
+  it('is not ready when the database is gone, and says so without details', async () => {
+    const db = await database();
+    const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: generateApiKey() });
+    const url = await server.listening;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    await db.drop();
+    const response = await fetch(`${url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'not_ready', checks: { database: 'unreachable' } });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
   it('has a command that only migrates', async () => {
     const db = await database();
     const migrate = started({ DATABASE_URL: db.url }, ['migrate']);
