@@ -1,4 +1,4 @@
-import type { MikroORM } from '@takst/db';
+import type { EntityManager, MikroORM } from '@takst/db';
 import type { ApiKeyCache } from './auth/api-key-cache';
 import type { RootContext } from './context';
 import type { Logger } from './lib/logger';
@@ -30,4 +30,14 @@ export interface Actor {
   clientId: string;
   name: string;
   scopes: readonly string[];
+}
+
+/**
+ * What a service needs from a request: the request's EntityManager, who is acting, and the
+ * request id (both recorded with every write). Procedures pass their tRPC ctx, which has these.
+ */
+export interface ServiceContext {
+  em: EntityManager;
+  actor: Actor;
+  requestId: string;
 }

@@ -1,8 +1,22 @@
+import { appraisersRouter } from './appraisers/router';
 import { assignmentsRouter } from './assignments/router';
+import { auditRouter } from './audit/router';
 import { apiClientsRouter } from './auth/router';
+import { inspectionsRouter } from './inspections/router';
+import { notesRouter } from './notes/router';
+import { partiesRouter } from './parties/router';
+import { propertiesRouter } from './properties/router';
+import { reportsRouter } from './reports/router';
 import { router } from './trpc';
 
 export const appRouter = router({
   apiClients: apiClientsRouter,
+  appraisers: appraisersRouter,
   assignments: assignmentsRouter,
+  audit: auditRouter,
+  inspections: inspectionsRouter,
+  notes: notesRouter,
+  parties: partiesRouter,
+  properties: propertiesRouter,
+  reports: reportsRouter,
 });

@@ -1,16 +1,8 @@
 import { z } from 'zod';
-import {
-  boundedText,
-  dateSchema,
-  emailSchema,
-  idSchema,
-  organizationNumberSchema,
-  pageOf,
-  paginationInput,
-  phoneSchema,
-  timestampSchema,
-} from './common';
+import { dateSchema, idSchema, pageOf, paginationInput, timestampSchema } from './common';
 import { ASSIGNMENT_STATUSES, ASSIGNMENT_TYPES } from './enums';
+import { partyInputSchema, partySummarySchema, withoutNationalId } from './party';
+import { municipalitySchema, propertyInputSchema, propertySummarySchema } from './property';
 
 export const assignmentTypeSchema = z.enum(ASSIGNMENT_TYPES);
 export const assignmentStatusSchema = z.enum(ASSIGNMENT_STATUSES);
@@ -21,75 +13,67 @@ export const assignmentReferenceSchema = z
   .trim()
   .regex(/^\d{4}-\d{6,}$/, 'Reference looks like 2026-000123');
 
-export const addressSchema = z.object({
-  street: boundedText(200),
-  postalCode: z
-    .string()
-    .trim()
-    .regex(/^\d{4}$/, 'Postal code must be 4 digits'),
-  city: boundedText(100),
-});
+const notesSchema = withoutNationalId(z.string().trim().max(10_000));
 
-const cadastreNumber = z.number().int().min(0).max(99_999);
+/** Refuses an object that names a thing both by id and inline, or (when required) not at all. */
+function oneOf<T extends Record<string, unknown>>(
+  idKey: keyof T & string,
+  inlineKey: keyof T & string,
+  required: boolean,
+) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>) => {
+    const byId = value[idKey] !== undefined;
+    const inline = value[inlineKey] !== undefined;
+    if (byId && inline) {
+      ctx.addIssue({ code: 'custom', path: [inlineKey], message: `Give ${idKey} or ${inlineKey}, not both` });
+    } else if (required && !byId && !inline) {
+      ctx.addIssue({ code: 'custom', path: [inlineKey], message: `Give ${idKey} or ${inlineKey}` });
+    }
+  };
+}
 
-/** Matrikkel identity: kommunenummer, gårdsnummer, bruksnummer, festenummer, seksjonsnummer. */
-export const cadastreInputSchema = z.object({
-  municipality: z
-    .string()
-    .trim()
-    .regex(/^\d{4}$/, 'Municipality number must be 4 digits'),
-  gnr: cadastreNumber.min(1),
-  bnr: cadastreNumber.min(1),
-  fnr: cadastreNumber.optional(),
-  snr: cadastreNumber.optional(),
-});
+/**
+ * Property and parties are given by id, or inline: an inline property is upserted by its
+ * identity (cadastre or share), an inline organisation is matched by its organisation number,
+ * anything else inline is created. The payer defaults to the client.
+ */
+export const createAssignmentInput = z
+  .object({
+    type: assignmentTypeSchema,
+    propertyId: idSchema.optional(),
+    property: propertyInputSchema.optional(),
+    clientId: idSchema.optional(),
+    client: partyInputSchema.optional(),
+    payerId: idSchema.optional(),
+    payer: partyInputSchema.optional(),
+    brokerId: idSchema.optional(),
+    broker: partyInputSchema.optional(),
+    appraiserId: idSchema.optional(),
+    dueDate: dateSchema.optional(),
+    notes: notesSchema.optional(),
+  })
+  .superRefine((value, ctx) => {
+    oneOf<typeof value>('propertyId', 'property', true)(value, ctx);
+    oneOf<typeof value>('clientId', 'client', true)(value, ctx);
+    oneOf<typeof value>('payerId', 'payer', false)(value, ctx);
+    oneOf<typeof value>('brokerId', 'broker', false)(value, ctx);
+  });
 
-export const cadastreSchema = z.object({
-  municipality: z.string(),
-  gnr: z.number().int(),
-  bnr: z.number().int(),
-  fnr: z.number().int(),
-  snr: z.number().int(),
-  /** Canonical form, e.g. "0301-208-84-0-0". */
-  id: z.string(),
-});
-
-export const clientInputSchema = z.object({
-  name: boundedText(200),
-  email: emailSchema.optional(),
-  phone: phoneSchema.optional(),
-  organizationNumber: organizationNumberSchema.optional(),
-});
-
-export const propertyInputSchema = z.object({
-  address: addressSchema,
-  cadastre: cadastreInputSchema.optional(),
-});
-
-export const createAssignmentInput = z.object({
-  type: assignmentTypeSchema,
-  property: propertyInputSchema,
-  client: clientInputSchema,
-  dueDate: dateSchema.optional(),
-  notes: z.string().trim().max(10_000).optional(),
-});
+export const appraiserSummarySchema = z.object({ id: idSchema, name: z.string() });
 
 export const assignmentSchema = z.object({
   id: idSchema,
   reference: z.string(),
   type: assignmentTypeSchema,
   status: assignmentStatusSchema,
+  /** While on hold: the status it returns to. */
+  statusBeforeHold: assignmentStatusSchema.nullable(),
   version: z.number().int().min(1),
-  property: z.object({
-    address: addressSchema,
-    cadastre: cadastreSchema.nullable(),
-  }),
-  client: z.object({
-    name: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    organizationNumber: z.string().nullable(),
-  }),
+  property: propertySummarySchema,
+  client: partySummarySchema,
+  payer: partySummarySchema,
+  broker: partySummarySchema.nullable(),
+  appraiser: appraiserSummarySchema.nullable(),
   dueDate: dateSchema.nullable(),
   notes: z.string().nullable(),
   createdAt: timestampSchema,
@@ -99,28 +83,60 @@ export const assignmentSchema = z.object({
 export const getAssignmentInput = z.object({ id: idSchema });
 export const getAssignmentByReferenceInput = z.object({ reference: assignmentReferenceSchema });
 
+export const ASSIGNMENT_SORT_FIELDS = ['createdAt', 'dueDate'] as const;
+
 export const listAssignmentsInput = z
   .object({
     ...paginationInput,
     status: z.array(assignmentStatusSchema).min(1).max(ASSIGNMENT_STATUSES.length).optional(),
     type: z.array(assignmentTypeSchema).min(1).max(ASSIGNMENT_TYPES.length).optional(),
+    appraiserId: idSchema.optional(),
+    clientId: idSchema.optional(),
+    municipality: municipalitySchema.optional(),
+    /** Created at or after. */
+    createdFrom: timestampSchema.optional(),
+    /** Created before. */
+    createdTo: timestampSchema.optional(),
+    /** Due before this date (exclusive); assignments without a due date never match. */
+    dueBefore: dateSchema.optional(),
+    /** Changed at or after. */
+    updatedSince: timestampSchema.optional(),
+    /** Free text over reference, address and client name; every word must match. */
+    q: z.string().trim().min(2).max(200).optional(),
+    /** createdAt: newest first by default; dueDate: soonest first by default, undated last. */
+    sort: z.enum(ASSIGNMENT_SORT_FIELDS).default('createdAt'),
+    direction: z.enum(['asc', 'desc']).optional(),
   })
-  // Parsed, so `list()` with no argument gets the default limit.
+  // Parsed, so `list()` with no argument gets the defaults.
   .prefault({});
 
 export const assignmentPageSchema = pageOf(assignmentSchema);
 
-/** Nested objects are replaced whole; `null` clears an optional field. */
+/** Relations by id or inline, as in create; `null` clears an optional field. */
 export const assignmentPatchSchema = z
   .object({
     type: assignmentTypeSchema,
+    propertyId: idSchema,
     property: propertyInputSchema,
-    client: clientInputSchema,
+    clientId: idSchema,
+    client: partyInputSchema,
+    payerId: idSchema,
+    payer: partyInputSchema,
+    brokerId: idSchema.nullable(),
+    broker: partyInputSchema,
     dueDate: dateSchema.nullable(),
-    notes: z.string().trim().max(10_000).nullable(),
+    notes: notesSchema.nullable(),
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'The patch must change at least one field');
+  .superRefine((value, ctx) => {
+    if (Object.keys(value).length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'The patch must change at least one field' });
+    }
+    oneOf<typeof value>('propertyId', 'property', false)(value, ctx);
+    oneOf<typeof value>('clientId', 'client', false)(value, ctx);
+    oneOf<typeof value>('payerId', 'payer', false)(value, ctx);
+    oneOf<typeof value>('brokerId', 'broker', false)(value, ctx);
+  });
 
 export const updateAssignmentInput = z.object({
   id: idSchema,
@@ -128,8 +144,20 @@ export const updateAssignmentInput = z.object({
   patch: assignmentPatchSchema,
 });
 
+export const transitionAssignmentInput = z.object({
+  id: idSchema,
+  to: assignmentStatusSchema,
+  reason: z.string().trim().min(1).max(2_000).optional(),
+  expectedVersion: z.number().int().min(1),
+});
+
+export const assignAssignmentInput = z.object({
+  id: idSchema,
+  appraiserId: idSchema,
+  expectedVersion: z.number().int().min(1),
+});
+
 export type AssignmentDto = z.output<typeof assignmentSchema>;
 export type CreateAssignmentInput = z.output<typeof createAssignmentInput>;
 export type ListAssignmentsInput = z.output<typeof listAssignmentsInput>;
 export type AssignmentPatch = z.output<typeof assignmentPatchSchema>;
-export type CadastreInput = z.output<typeof cadastreInputSchema>;

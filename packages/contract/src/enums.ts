@@ -28,8 +28,22 @@ export const ASSIGNMENT_STATUSES = [
 ] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
-/** `admin` grants every other scope. */
-export const SCOPES = ['assignments:read', 'assignments:write', 'admin'] as const;
+/**
+ * `admin` grants every other scope. Inspections, reports and notes hang off assignments and
+ * share their scopes.
+ */
+export const SCOPES = [
+  'assignments:read',
+  'assignments:write',
+  'properties:read',
+  'properties:write',
+  'parties:read',
+  'parties:write',
+  'appraisers:read',
+  'appraisers:write',
+  'audit:read',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Stable domain error codes, carried in `error.data.errorCode` beside tRPC's own `data.code`. */
@@ -41,10 +55,67 @@ export const ERROR_CODES = [
   'ASSIGNMENT_NOT_FOUND',
   'VERSION_CONFLICT',
   'INVALID_TRANSITION',
+  'TRANSITION_GUARD_FAILED',
   'INVALID_CURSOR',
+  'PROPERTY_NOT_FOUND',
+  'PARTY_NOT_FOUND',
+  'APPRAISER_NOT_FOUND',
+  'APPRAISER_INACTIVE',
+  'APPRAISER_NOT_CERTIFIED',
+  'APPRAISER_UNAVAILABLE',
+  'INSPECTION_NOT_FOUND',
+  'INSPECTION_NOT_OPEN',
+  'REPORT_NOT_FOUND',
+  'REPORT_LOCKED',
+  'REPORT_WRONG_STATE',
+  'REPORT_KIND_MISMATCH',
+  'REVIEWER_IS_AUTHOR',
+  'PROPERTY_IDENTITY_CONFLICT',
+  'DUPLICATE_ORGANIZATION_NUMBER',
   'RATE_LIMITED',
   'CONFLICT',
   'BAD_REQUEST',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const CERTIFICATION_AREAS = ['condition', 'valuation', 'damage', 'energy', 'area_measurement'] as const;
+export type CertificationArea = (typeof CERTIFICATION_AREAS)[number];
+
+/** The certification an appraiser must hold, on the day, to take an assignment of each type. */
+export const REQUIRED_CERTIFICATION: Record<AssignmentType, CertificationArea | null> = {
+  condition_report: 'condition',
+  valuation: 'valuation',
+  value_assessment: 'valuation',
+  damage_assessment: 'damage',
+  complaint_report: 'damage',
+  energy_certificate: 'energy',
+  area_measurement: 'area_measurement',
+  pre_completion_valuation: 'valuation',
+  handover_inspection: null,
+};
+
+export const INSPECTION_STATUSES = ['booked', 'rescheduled', 'cancelled', 'completed'] as const;
+export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
+
+export const REPORT_STATUSES = ['draft', 'submitted', 'approved', 'delivered'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** What a report holds depends on the assignment type. */
+export const REPORT_KINDS = ['condition', 'valuation', 'energy', 'area'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const REPORT_KIND_BY_TYPE: Record<AssignmentType, ReportKind> = {
+  condition_report: 'condition',
+  damage_assessment: 'condition',
+  complaint_report: 'condition',
+  handover_inspection: 'condition',
+  valuation: 'valuation',
+  value_assessment: 'valuation',
+  pre_completion_valuation: 'valuation',
+  energy_certificate: 'energy',
+  area_measurement: 'area',
+};
+
+export const PARTY_KINDS = ['person', 'organization'] as const;
+export type PartyKind = (typeof PARTY_KINDS)[number];

@@ -3,3 +3,6 @@ export * from './assignment';
 export * from './common';
 export * from './enums';
 export * from './errors';
+export * from './lifecycle';
+export * from './party';
+export * from './property';

@@ -35,7 +35,7 @@ describe('createAssignmentInput', () => {
   };
 
   it('trims text', () => {
-    expect(createAssignmentInput.parse(valid).property.address.street).toBe('Storgata 1');
+    expect(createAssignmentInput.parse(valid).property?.address.street).toBe('Storgata 1');
   });
 
   it('refuses a cadastre with gnr 0', () => {

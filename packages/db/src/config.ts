@@ -1,10 +1,27 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ApiClientEntity } from './entities/api-client';
+import { AppraiserEntity } from './entities/appraiser';
 import { AssignmentEntity } from './entities/assignment';
+import { AuditEntryEntity, NoteEntity, StatusChangeEntity } from './entities/history';
+import { InspectionEntity } from './entities/inspection';
+import { PartyEntity } from './entities/party';
+import { PropertyEntity } from './entities/property';
+import { ReportVersionEntity } from './entities/report-version';
 import { migrationsList } from './migrations/index';
 
-export const entities = [AssignmentEntity, ApiClientEntity];
+export const entities = [
+  ApiClientEntity,
+  AppraiserEntity,
+  AssignmentEntity,
+  AuditEntryEntity,
+  InspectionEntity,
+  NoteEntity,
+  PartyEntity,
+  PropertyEntity,
+  ReportVersionEntity,
+  StatusChangeEntity,
+];
 
 export interface OrmConfigInput {
   databaseUrl: string;

@@ -1,8 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 /**
- * The assignment (oppdrag). Property and client sit in columns on the row for now; they become
- * their own entities when the domain model grows (properties, parties).
+ * The assignment (oppdrag). Property, parties and appraiser are referenced by id; the read
+ * model joins what the DTO shows. `municipality` and `searchText` are kept by database triggers.
  */
 export const AssignmentEntity = defineEntity({
   name: 'Assignment',
@@ -12,19 +12,13 @@ export const AssignmentEntity = defineEntity({
     reference: p.string().unique(),
     type: p.string(),
     status: p.string(),
+    statusBeforeHold: p.string().nullable(),
     version: p.integer().version(),
-    propertyStreet: p.string(),
-    propertyPostalCode: p.string(),
-    propertyCity: p.string(),
-    cadastreMunicipality: p.string().nullable(),
-    cadastreGnr: p.integer().nullable(),
-    cadastreBnr: p.integer().nullable(),
-    cadastreFnr: p.integer().nullable(),
-    cadastreSnr: p.integer().nullable(),
-    clientName: p.string(),
-    clientEmail: p.string().nullable(),
-    clientPhone: p.string().nullable(),
-    clientOrganizationNumber: p.string().nullable(),
+    propertyId: p.uuid(),
+    clientId: p.uuid(),
+    payerId: p.uuid(),
+    brokerId: p.uuid().nullable(),
+    appraiserId: p.uuid().nullable(),
     dueDate: p.date().nullable(),
     notes: p.text().nullable(),
     createdAt: p.datetime(3),

@@ -1,0 +1,62 @@
+import { AuditEntryEntity, type EntityManager } from '@takst/db';
+import { uuidv7 } from '../lib/uuid';
+import type { ServiceContext } from '../platform';
+
+/** A plain copy of an entity's fields, as they are compared and stored in the audit log. */
+export type Snapshot = Record<string, unknown>;
+export type Changes = Record<string, { from: unknown; to: unknown }>;
+
+// Bookkeeping that changes on every write and says nothing about what changed.
+const IGNORED = new Set(['updatedAt', 'createdAt', 'version']);
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value === undefined) return null;
+  return value;
+}
+
+export function snapshot(entity: object): Snapshot {
+  const copy: Snapshot = {};
+  for (const [key, value] of Object.entries(entity)) {
+    if (!IGNORED.has(key) && typeof value !== 'function') copy[key] = plain(value);
+  }
+  return copy;
+}
+
+/** Field by field: what was, what is. JSON values (lists, documents) compare by content. */
+export function diff(before: Snapshot | null, after: Snapshot | null): Changes {
+  const changes: Changes = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const key of keys) {
+    const from = before?.[key] ?? null;
+    const to = after?.[key] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  return changes;
+}
+
+export interface AuditInput {
+  entityType: string;
+  entityId: string;
+  action: string;
+  before: Snapshot | null;
+  after: Snapshot | null;
+}
+
+/**
+ * Queues an audit entry on `tx`; it is written by the same flush, in the same transaction, as
+ * the change it describes, so a change never lands without its entry or the other way round.
+ */
+export function recordAudit(tx: EntityManager, ctx: Pick<ServiceContext, 'actor' | 'requestId'>, input: AuditInput) {
+  tx.create(AuditEntryEntity, {
+    id: uuidv7(),
+    entityType: input.entityType,
+    entityId: input.entityId,
+    action: input.action,
+    actorId: ctx.actor.clientId,
+    actorName: ctx.actor.name,
+    requestId: ctx.requestId,
+    changes: diff(input.before, input.after),
+    occurredAt: new Date(),
+  });
+}
