@@ -45,7 +45,17 @@ describe('assignments.create', () => {
       client: { name: 'Ola Nordmann' },
     });
     expect(created.property.cadastre).toBeNull();
-    expect(created.client).toEqual({ name: 'Ola Nordmann', email: null, phone: null, organizationNumber: null });
+    expect(created.client).toEqual({
+      id: expect.any(String),
+      kind: 'person',
+      name: 'Ola Nordmann',
+      email: null,
+      phone: null,
+      organizationNumber: null,
+    });
+    expect(created.payer).toEqual(created.client);
+    expect(created.broker).toBeNull();
+    expect(created.appraiser).toBeNull();
     expect(created.dueDate).toBeNull();
     expect(created.notes).toBeNull();
   });
@@ -179,7 +189,10 @@ describe('assignments.update', () => {
       patch: { dueDate: null, notes: null, client: { name: 'Per Hansen' }, type: 'valuation' },
     });
     expect(updated).toMatchObject({ dueDate: null, notes: null, type: 'valuation', version: 2 });
-    expect(updated.client).toEqual({ name: 'Per Hansen', email: null, phone: null, organizationNumber: null });
+    expect(updated.client).toMatchObject({ kind: 'person', name: 'Per Hansen', email: null, phone: null });
+    expect(updated.client.id).not.toBe(created.client.id);
+    // The payer stays who it was: it defaulted to the client at creation, it does not follow it.
+    expect(updated.payer).toEqual(created.payer);
   });
 
   it('refuses a stale expectedVersion with CONFLICT / VERSION_CONFLICT and changes nothing', async () => {

@@ -1,29 +1,36 @@
 import {
+  assignAssignmentInput,
   assignmentPageSchema,
   assignmentSchema,
   createAssignmentInput,
   getAssignmentByReferenceInput,
   getAssignmentInput,
   listAssignmentsInput,
+  timelineInput,
+  timelineOutput,
+  transitionAssignmentInput,
   updateAssignmentInput,
 } from '@takst/contract';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toAssignmentDto } from './mapper';
 import {
+  assignAppraiser,
   createAssignment,
   getAssignment,
   getAssignmentByReference,
   listAssignments,
+  transitionAssignment,
   updateAssignment,
 } from './service';
+import { assignmentTimeline } from './timeline';
 
 export const assignmentsRouter = router({
   create: procedure
     .meta({ scope: 'assignments:write', description: 'Register a new assignment; it starts as received' })
     .input(createAssignmentInput)
     .output(assignmentSchema)
-    .mutation(async ({ ctx, input }) => toAssignmentDto(await createAssignment(ctx.em, input))),
+    .mutation(async ({ ctx, input }) => toAssignmentDto(await createAssignment(ctx, input))),
 
   get: procedure
     .meta({ scope: 'assignments:read', description: 'One assignment by id' })
@@ -38,7 +45,7 @@ export const assignmentsRouter = router({
     .query(async ({ ctx, input }) => toAssignmentDto(await getAssignmentByReference(ctx.em, input.reference))),
 
   list: procedure
-    .meta({ scope: 'assignments:read', description: 'Assignments newest first, keyset-paginated' })
+    .meta({ scope: 'assignments:read', description: 'Assignments filtered and sorted, keyset-paginated' })
     .input(listAssignmentsInput)
     .output(assignmentPageSchema)
     .query(async ({ ctx, input }) => {
@@ -50,5 +57,23 @@ export const assignmentsRouter = router({
     .meta({ scope: 'assignments:write', description: 'Change fields of an assignment at the version you read' })
     .input(updateAssignmentInput)
     .output(assignmentSchema)
-    .mutation(async ({ ctx, input }) => toAssignmentDto(await updateAssignment(ctx.em, input))),
+    .mutation(async ({ ctx, input }) => toAssignmentDto(await updateAssignment(ctx, input))),
+
+  transition: procedure
+    .meta({ scope: 'assignments:write', description: 'Move an assignment to another status, as the lifecycle allows' })
+    .input(transitionAssignmentInput)
+    .output(assignmentSchema)
+    .mutation(async ({ ctx, input }) => toAssignmentDto(await transitionAssignment(ctx, input))),
+
+  assign: procedure
+    .meta({ scope: 'assignments:write', description: 'Give the assignment to an appraiser certified for its type' })
+    .input(assignAssignmentInput)
+    .output(assignmentSchema)
+    .mutation(async ({ ctx, input }) => toAssignmentDto(await assignAppraiser(ctx, input))),
+
+  timeline: procedure
+    .meta({ scope: 'assignments:read', description: 'Status changes, inspections, reports and notes, oldest first' })
+    .input(timelineInput)
+    .output(timelineOutput)
+    .query(async ({ ctx, input }) => ({ items: await assignmentTimeline(ctx.em, input.id) })),
 });

@@ -1,79 +1,116 @@
-import type { AssignmentPatch, CreateAssignmentInput, ListAssignmentsInput } from '@takst/contract';
-import { type Assignment, AssignmentEntity, type EntityManager, OptimisticLockError } from '@takst/db';
-
+import type {
+  AssignmentPatch,
+  AssignmentStatus,
+  AssignmentType,
+  CreateAssignmentInput,
+  ListAssignmentsInput,
+  PartyInput,
+  PropertyInput,
+} from '@takst/contract';
+import {
+  type Appraiser,
+  AppraiserEntity,
+  type Assignment,
+  AssignmentEntity,
+  type EntityManager,
+  OptimisticLockError,
+  PropertyEntity,
+} from '@takst/db';
+import { assertCanTake, todayInOslo } from '../appraisers/certification';
+import { recordAudit, snapshot } from '../audit/record';
 import { DomainError, notFound } from '../errors';
 import { uuidv7 } from '../lib/uuid';
-import { type AssignmentRow, findAssignmentRow, listAssignmentRows } from './read-model';
+import { getPartyIn, resolveParty } from '../parties/service';
+import type { ServiceContext } from '../platform';
+import { upsertProperty } from '../properties/service';
+import { changeStatus, loadAssignmentForUpdate } from './lifecycle';
+import type { AssignmentRow } from './mapper';
+import { findAssignmentRow, listAssignmentRows } from './read-model';
 
-type PropertyInput = CreateAssignmentInput['property'];
-type ClientInput = CreateAssignmentInput['client'];
+type Tx = EntityManager;
 
 /** The next reference of the year, e.g. 2026-000123; the counter row stays locked until commit. */
-async function nextReference(em: EntityManager, now: Date): Promise<string> {
+async function nextReference(tx: Tx, now: Date): Promise<string> {
   const year = now.getUTCFullYear();
-  const rows = await em.getConnection().execute<{ last_value: number }[]>(
+  const rows = await tx.getConnection().execute<{ last_value: number }[]>(
     `insert into reference_counters (year, last_value) values (?, 1)
      on conflict (year) do update set last_value = reference_counters.last_value + 1
      returning last_value`,
     [year],
     'all',
-    em.getTransactionContext(),
+    tx.getTransactionContext(),
   );
   const value = rows[0]?.last_value;
   if (value === undefined) throw new Error('reference counter returned no row');
   return `${year}-${String(value).padStart(6, '0')}`;
 }
 
-function propertyColumns(property: PropertyInput) {
-  const { address, cadastre } = property;
-  return {
-    propertyStreet: address.street,
-    propertyPostalCode: address.postalCode,
-    propertyCity: address.city,
-    cadastreMunicipality: cadastre?.municipality ?? null,
-    cadastreGnr: cadastre?.gnr ?? null,
-    cadastreBnr: cadastre?.bnr ?? null,
-    cadastreFnr: cadastre ? (cadastre.fnr ?? 0) : null,
-    cadastreSnr: cadastre ? (cadastre.snr ?? 0) : null,
-  };
+const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
+
+async function propertyIdFor(tx: Tx, ctx: ServiceContext, id: string | undefined, inline: PropertyInput | undefined) {
+  if (inline) return (await upsertProperty(tx, ctx, inline)).property.id;
+  if (id && (await tx.count(PropertyEntity, { id })) === 1) return id;
+  throw notFound('PROPERTY_NOT_FOUND', `No property with id ${id}`);
 }
 
-function clientColumns(client: ClientInput) {
-  return {
-    clientName: client.name,
-    clientEmail: client.email ?? null,
-    clientPhone: client.phone ?? null,
-    clientOrganizationNumber: client.organizationNumber ?? null,
-  };
+async function partyIdFor(tx: Tx, ctx: ServiceContext, id: string | undefined, inline: PartyInput | undefined) {
+  if (inline) return (await resolveParty(tx, ctx, inline)).id;
+  if (id) return (await getPartyIn(tx, id)).id;
+  return undefined;
 }
 
-export async function createAssignment(em: EntityManager, input: CreateAssignmentInput): Promise<Assignment> {
-  return em.transactional(async (tx) => {
+async function loadAppraiser(tx: Tx, id: string): Promise<Appraiser> {
+  const appraiser = await tx.findOne(AppraiserEntity, { id });
+  if (!appraiser) throw notFound('APPRAISER_NOT_FOUND', `No appraiser with id ${id}`);
+  return appraiser;
+}
+
+/** Reads the assignment as the API shows it, after its transaction has committed. */
+async function readBack(em: EntityManager, id: string): Promise<AssignmentRow> {
+  const row = await findAssignmentRow(em, { id });
+  if (!row) throw assignmentNotFound(`id ${id}`);
+  return row;
+}
+
+export async function createAssignment(ctx: ServiceContext, input: CreateAssignmentInput): Promise<AssignmentRow> {
+  const id = await ctx.em.transactional(async (tx) => {
     const now = new Date();
+    const propertyId = await propertyIdFor(tx, ctx, input.propertyId, input.property);
+    const clientId = (await partyIdFor(tx, ctx, input.clientId, input.client)) as string;
+    const payerId = (await partyIdFor(tx, ctx, input.payerId, input.payer)) ?? clientId;
+    const brokerId = (await partyIdFor(tx, ctx, input.brokerId, input.broker)) ?? null;
+    if (input.appraiserId) assertCanTake(await loadAppraiser(tx, input.appraiserId), input.type, todayInOslo(now));
+    // Property and parties made inline go in first: the foreign keys, and the trigger that
+    // copies their search fields onto the assignment, need them there.
+    await tx.flush();
     const assignment = tx.create(AssignmentEntity, {
       id: uuidv7(now.getTime()),
       reference: await nextReference(tx, now),
       type: input.type,
       status: 'received',
+      statusBeforeHold: null,
       version: 1,
-      ...propertyColumns(input.property),
-      ...clientColumns(input.client),
+      propertyId,
+      clientId,
+      payerId,
+      brokerId,
+      appraiserId: input.appraiserId ?? null,
       dueDate: input.dueDate ?? null,
       notes: input.notes ?? null,
       createdAt: now,
       updatedAt: now,
     });
+    recordAudit(tx, ctx, {
+      entityType: 'assignment',
+      entityId: assignment.id,
+      action: 'created',
+      before: null,
+      after: snapshot(assignment),
+    });
     await tx.flush();
-    return assignment;
+    return assignment.id;
   });
-}
-
-const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
-
-async function loadAssignment(em: EntityManager, id: string): Promise<Assignment> {
-  const assignment = await em.findOne(AssignmentEntity, { id });
-  if (!assignment) throw assignmentNotFound(`id ${id}`);
-  return assignment;
+  return readBack(ctx.em, id);
 }
 
 export async function getAssignment(em: EntityManager, id: string): Promise<AssignmentRow> {
@@ -90,47 +127,123 @@ export async function getAssignmentByReference(em: EntityManager, reference: str
 
 export const listAssignments = (em: EntityManager, input: ListAssignmentsInput) => listAssignmentRows(em, input);
 
-/** Field-by-field: only what the patch really changes is written, and an empty change writes nothing. */
-function changedColumns(assignment: Assignment, patch: AssignmentPatch): Partial<Assignment> {
-  const next: Partial<Assignment> = {};
-  if (patch.type !== undefined) next.type = patch.type;
-  if (patch.property !== undefined) Object.assign(next, propertyColumns(patch.property));
-  if (patch.client !== undefined) Object.assign(next, clientColumns(patch.client));
-  if (patch.dueDate !== undefined) next.dueDate = patch.dueDate;
-  if (patch.notes !== undefined) next.notes = patch.notes;
-  const changed: Partial<Assignment> = {};
-  for (const [key, value] of Object.entries(next) as [keyof Assignment, unknown][]) {
-    if (assignment[key] !== value) Object.assign(changed, { [key]: value });
-  }
-  return changed;
+function versionConflict(assignment: Assignment, expected: number) {
+  return new DomainError(
+    'CONFLICT',
+    'VERSION_CONFLICT',
+    `Assignment ${assignment.reference} is at version ${assignment.version}, not ${expected}; fetch it again and reapply the change`,
+    { currentVersion: assignment.version },
+  );
 }
 
+/** Loads the assignment for a write at the version the caller read, locked until commit. */
+async function loadAtVersion(tx: Tx, id: string, expectedVersion: number): Promise<Assignment> {
+  const assignment = await loadAssignmentForUpdate(tx, id);
+  if (assignment.version !== expectedVersion) throw versionConflict(assignment, expectedVersion);
+  return assignment;
+}
+
+/** The columns a patch sets, with relations given inline resolved to ids. */
+async function patchedColumns(tx: Tx, ctx: ServiceContext, patch: AssignmentPatch): Promise<Partial<Assignment>> {
+  const next: Partial<Assignment> = {};
+  if (patch.type !== undefined) next.type = patch.type;
+  if (patch.propertyId !== undefined || patch.property !== undefined) {
+    next.propertyId = await propertyIdFor(tx, ctx, patch.propertyId, patch.property);
+  }
+  const clientId = await partyIdFor(tx, ctx, patch.clientId, patch.client);
+  if (clientId) next.clientId = clientId;
+  const payerId = await partyIdFor(tx, ctx, patch.payerId, patch.payer);
+  if (payerId) next.payerId = payerId;
+  if (patch.brokerId === null) next.brokerId = null;
+  else {
+    const brokerId = await partyIdFor(tx, ctx, patch.brokerId, patch.broker);
+    if (brokerId) next.brokerId = brokerId;
+  }
+  if (patch.dueDate !== undefined) next.dueDate = patch.dueDate;
+  if (patch.notes !== undefined) next.notes = patch.notes;
+  return next;
+}
+
+/** Field by field: only what the patch really changes is written, and an empty change writes nothing. */
 export async function updateAssignment(
-  em: EntityManager,
+  ctx: ServiceContext,
   input: { id: string; expectedVersion: number; patch: AssignmentPatch },
-): Promise<Assignment> {
-  const assignment = await loadAssignment(em, input.id);
-  const versionConflict = () =>
-    new DomainError(
-      'CONFLICT',
-      'VERSION_CONFLICT',
-      `Assignment ${assignment.reference} is at version ${assignment.version}, not ${input.expectedVersion}; fetch it again and reapply the change`,
-      { currentVersion: assignment.version },
-    );
-  if (assignment.version !== input.expectedVersion) throw versionConflict();
-  const changed = changedColumns(assignment, input.patch);
-  if (Object.keys(changed).length === 0) return assignment;
-  em.assign(assignment, { ...changed, updatedAt: new Date() });
-  try {
-    // The version column makes the UPDATE conditional on the version we read.
-    await em.flush();
-  } catch (error) {
-    if (error instanceof OptimisticLockError) {
-      const current = await em.fork().findOne(AssignmentEntity, { id: input.id });
-      assignment.version = current?.version ?? assignment.version;
-      throw versionConflict();
+): Promise<AssignmentRow> {
+  await ctx.em.transactional(async (tx) => {
+    const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
+    const next = await patchedColumns(tx, ctx, input.patch);
+    await tx.flush();
+    const changed = Object.entries(next).filter(([key, value]) => assignment[key as keyof Assignment] !== value);
+    if (changed.length === 0) return;
+    if (next.type && assignment.appraiserId) {
+      assertCanTake(await loadAppraiser(tx, assignment.appraiserId), next.type as AssignmentType, todayInOslo());
     }
+    const before = snapshot(assignment);
+    tx.assign(assignment, { ...Object.fromEntries(changed), updatedAt: new Date() });
+    recordAudit(tx, ctx, {
+      entityType: 'assignment',
+      entityId: assignment.id,
+      action: 'updated',
+      before,
+      after: snapshot(assignment),
+    });
+    await flushOrConflict(tx, assignment, input.expectedVersion);
+  });
+  return readBack(ctx.em, input.id);
+}
+
+async function flushOrConflict(tx: Tx, assignment: Assignment, expectedVersion: number) {
+  try {
+    await tx.flush();
+  } catch (error) {
+    // The row lock makes this rare; the version column still guards a write that slipped past it.
+    if (error instanceof OptimisticLockError) throw versionConflict(assignment, expectedVersion);
     throw error;
   }
-  return assignment;
+}
+
+export async function transitionAssignment(
+  ctx: ServiceContext,
+  input: { id: string; to: AssignmentStatus; reason?: string | undefined; expectedVersion: number },
+): Promise<AssignmentRow> {
+  await ctx.em.transactional(async (tx) => {
+    const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
+    await changeStatus(tx, ctx, assignment, input.to, input.reason ?? null);
+    await flushOrConflict(tx, assignment, input.expectedVersion);
+  });
+  return readBack(ctx.em, input.id);
+}
+
+const CLOSED_STATUSES: readonly string[] = ['closed', 'cancelled'];
+
+/** Gives the assignment to an appraiser who may take its type today. */
+export async function assignAppraiser(
+  ctx: ServiceContext,
+  input: { id: string; appraiserId: string; expectedVersion: number },
+): Promise<AssignmentRow> {
+  await ctx.em.transactional(async (tx) => {
+    const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
+    if (CLOSED_STATUSES.includes(assignment.status)) {
+      throw new DomainError(
+        'BAD_REQUEST',
+        'INVALID_TRANSITION',
+        `Assignment ${assignment.reference} is ${assignment.status} and takes no appraiser`,
+      );
+    }
+    const appraiser = await loadAppraiser(tx, input.appraiserId);
+    assertCanTake(appraiser, assignment.type as AssignmentType, todayInOslo());
+    if (assignment.appraiserId === appraiser.id) return;
+    const before = snapshot(assignment);
+    assignment.appraiserId = appraiser.id;
+    assignment.updatedAt = new Date();
+    recordAudit(tx, ctx, {
+      entityType: 'assignment',
+      entityId: assignment.id,
+      action: 'assigned',
+      before,
+      after: snapshot(assignment),
+    });
+    await flushOrConflict(tx, assignment, input.expectedVersion);
+  });
+  return readBack(ctx.em, input.id);
 }

@@ -1,23 +1,34 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 
-const keysetSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
+const keysetSchema = z.tuple([z.string().min(1).max(64), z.string().min(1).max(64), z.string().max(32).optional()]);
 
-/** Where a page ended: the sort value and the id of its last row, opaque to clients. */
+/**
+ * Where a page ended: the sort value and the id of its last row (and which sort it was, so a
+ * cursor from one sort is not used with another). Opaque to clients.
+ */
 export interface Keyset {
   at: string;
   id: string;
+  sort?: string;
 }
 
 export function encodeCursor(keyset: Keyset): string {
-  return Buffer.from(JSON.stringify([keyset.at, keyset.id])).toString('base64url');
+  const parts = keyset.sort ? [keyset.at, keyset.id, keyset.sort] : [keyset.at, keyset.id];
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): Keyset {
+const invalidCursor = () =>
+  new DomainError('BAD_REQUEST', 'INVALID_CURSOR', 'The cursor is not one this API returned for this query');
+
+export function decodeCursor(cursor: string, expectedSort?: string): Keyset {
+  let parts: z.output<typeof keysetSchema>;
   try {
-    const [at, id] = keysetSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { at, id };
+    parts = keysetSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new DomainError('BAD_REQUEST', 'INVALID_CURSOR', 'The cursor is not one this API returned');
+    throw invalidCursor();
   }
+  const [at, id, sort] = parts;
+  if (sort !== expectedSort) throw invalidCursor();
+  return sort ? { at, id, sort } : { at, id };
 }

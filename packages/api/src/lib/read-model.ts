@@ -1,6 +1,7 @@
 import type { EntityManager } from '@takst/db';
 
-const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+/** to_char format of an ISO 8601 UTC timestamp with milliseconds, as `Date.toISOString()` writes it. */
+export const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /**
  * The SELECT list that reads a table straight into the shape of its entity (camelCase keys),
