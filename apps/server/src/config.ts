@@ -17,6 +17,8 @@ const envSchema = z.object({
     .refine(isWellFormedApiKey, 'must look like tk_ followed by at least 43 base64url characters')
     .optional(),
   TAKST_DATA_DIR: z.string().min(1).default('.data'),
+  /** Fill an empty database with a demo data set at start-up. */
+  TAKST_DEMO_DATA: z.stringbool().default(false),
   /** Answer plain tRPC calls without the Express adapter (see trpc-fast-path.ts). */
   TAKST_TRPC_FAST_PATH: z.stringbool().default(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),

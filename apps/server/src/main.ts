@@ -1,59 +1,46 @@
+import { ApiKeyCache } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
+import { seedDemoData } from './demo/seed';
 import { createLogger } from './logger';
-import { runMigrations } from './migrate';
+import { runMigrations, withStartupLock } from './migrate';
 import { openDatabase, startServer } from './server';
 
-const USAGE = `usage: takst-server [serve|migrate]
+const USAGE = `usage: takst-server [serve|migrate|demo] [--demo]
 
   serve    apply pending migrations, then serve HTTP (the default)
-  migrate  apply pending migrations and exit`;
+           --demo  first fill an empty database with demo data (as TAKST_DEMO_DATA=true)
+  migrate  apply pending migrations and exit
+  demo     apply pending migrations, fill an empty database with demo data, and exit`;
 
-async function migrateOnly(config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>) {
+type Logger = ReturnType<typeof createLogger>;
+
+/** Opens the database (embedded when no DATABASE_URL), migrates, runs `work`, closes everything. */
+async function withMigratedDatabase(config: Config, logger: Logger, work: (orm: MikroORM) => Promise<void>) {
   const database = await openDatabase(config, logger);
-  const orm = await MikroORM.init(
-    createOrmConfig({
-      databaseUrl: database.url,
-      poolMax: 2,
-      log: (message) => logger.debug({ component: 'mikro-orm' }, message),
-    }),
-  );
   try {
-    await runMigrations(orm, logger);
+    const orm = await MikroORM.init(
+      createOrmConfig({
+        databaseUrl: database.url,
+        poolMax: 2,
+        log: (message) => logger.debug({ component: 'mikro-orm' }, message),
+      }),
+    );
+    try {
+      await withStartupLock(database.url, async () => {
+        await runMigrations(orm, logger);
+        await work(orm);
+      });
+    } finally {
+      await orm.close();
+    }
   } finally {
-    await orm.close();
     await database.embedded?.stop();
   }
 }
 
-async function main(): Promise<void> {
-  const command = process.argv[2] ?? 'serve';
-  if (command === '--help' || command === '-h') {
-    console.log(USAGE);
-    return;
-  }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const logger = createLogger(config);
-
-  if (command === 'migrate') {
-    await migrateOnly(config, logger);
-    return;
-  }
-  if (command !== 'serve') {
-    console.error(`unknown command "${command}"\n\n${USAGE}`);
-    process.exit(2);
-  }
-
-  const server = await startServer({ config, logger });
+async function serve(config: Config, logger: Logger, demoData: boolean) {
+  const server = await startServer({ config, logger, demoData });
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -72,6 +59,45 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const flags = args.filter((arg) => arg.startsWith('--'));
+  const [command = 'serve', ...rest] = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = [...flags.filter((flag) => flag !== '--demo'), ...rest];
+  if (!['serve', 'migrate', 'demo'].includes(command) || unknown.length > 0) {
+    console.error(`unknown command or option: ${[command, ...unknown].join(' ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+
+  if (command === 'migrate') return withMigratedDatabase(config, logger, async () => undefined);
+  if (command === 'demo') {
+    return withMigratedDatabase(config, logger, async (orm) => {
+      const outcome = await seedDemoData({ orm, logger, apiKeys: new ApiKeyCache(orm, logger) }, logger);
+      console.error(
+        outcome.seeded
+          ? `Demo data created: ${outcome.assignments} assignments.`
+          : 'The database already holds assignments; demo data is only added to an empty one.',
+      );
+    });
+  }
+  return serve(config, logger, flags.includes('--demo'));
 }
 
 main().catch((error: unknown) => {

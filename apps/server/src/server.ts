@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createApp, logProcedureError, MAX_BODY_BYTES, trpcContextFor } from './app';
 import { bootstrapAdmin } from './bootstrap';
 import type { Config } from './config';
+import { seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations, withStartupLock } from './migrate';
 import { beginRequest, requestIdOf } from './request-id';
@@ -25,6 +26,8 @@ export interface StartOptions {
   logger: Logger;
   /** Where the one-time admin key goes; stderr by default. */
   printOnce?: (message: string) => void;
+  /** Fill an empty database with demo data before serving (also TAKST_DEMO_DATA). */
+  demoData?: boolean;
 }
 
 export interface Database {
@@ -38,9 +41,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   return { url: embedded.url, embedded };
 }
 
-export async function startServer({ config, logger, printOnce }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger, printOnce, demoData }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase(config, logger);
   let orm: MikroORM | undefined;
+  let platform: Platform;
   try {
     orm = await MikroORM.init(
       createOrmConfig({
@@ -49,15 +53,17 @@ export async function startServer({ config, logger, printOnce }: StartOptions): 
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
     );
-    const ready = orm;
+    platform = { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
+    const ready = platform;
     await withStartupLock(database.url, async () => {
-      await runMigrations(ready, logger);
+      await runMigrations(ready.orm, logger);
       await bootstrapAdmin(
-        ready,
+        ready.orm,
         logger,
         config.TAKST_BOOTSTRAP_ADMIN_KEY,
         printOnce ?? ((m) => process.stderr.write(`${m}\n`)),
       );
+      if (demoData || config.TAKST_DEMO_DATA) await seedDemoData(ready, logger);
     });
   } catch (error) {
     await orm?.close().catch(() => undefined);
@@ -65,7 +71,6 @@ export async function startServer({ config, logger, printOnce }: StartOptions): 
     throw error;
   }
 
-  const platform: Platform = { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
   const state = { shuttingDown: false };
   const app = createApp(platform, state);
   const fastPath = config.TAKST_TRPC_FAST_PATH

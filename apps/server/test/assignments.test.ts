@@ -27,7 +27,7 @@ describe('assignments.create', () => {
       status: 'received',
       version: 1,
       property: {
-        address: input.property.address,
+        address: { ...input.property?.address, unitNumber: null },
         cadastre: { municipality: '0301', gnr: 208, bnr: 84, fnr: 0, snr: 0, id: '0301-208-84-0-0' },
       },
       client: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+47 912 34 567', organizationNumber: null },

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { generateApiKey } from '@takst/api';
+import { ASSIGNMENT_STATUSES } from '@takst/contract';
 import { createTakstClient } from '@takst/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, query, type TestDatabase } from './support/database';
@@ -49,7 +50,7 @@ describe('start-up', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
       status: 'not_ready',
-      checks: { pendingMigrations: ['Migration20261127000000_foundation'] },
+      checks: { pendingMigrations: expect.arrayContaining(['Migration20261127000000_foundation']) },
     });
   });
 
@@ -121,6 +122,43 @@ describe('bootstrap admin key', () => {
       expect(await server.stop()).toBe(0);
     }
   });
+});
+
+describe('demo data', () => {
+  it('fills an empty database on start with --demo, through the API, and never twice', async () => {
+    const db = await database();
+    const key = generateApiKey();
+    const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: key }, ['--demo']);
+    const url = await server.listening;
+    const client = createTakstClient({ baseUrl: url, apiKey: key });
+    const statuses = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await client.assignments.list.query({ limit: 200, cursor });
+      for (const a of page.items) statuses.add(a.status);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect([...statuses].sort()).toEqual([...ASSIGNMENT_STATUSES].sort());
+    const counts = await query<{ inspections: string; reports: string; notes: string; changes: string }>(
+      db.url,
+      `select (select count(*) from inspections) as inspections, (select count(*) from report_versions) as reports,
+        (select count(*) from notes) as notes, (select count(*) from assignment_status_changes) as changes`,
+    );
+    for (const count of Object.values(counts[0] ?? {})) expect(Number(count)).toBeGreaterThan(10);
+    // The seeding client is revoked once done.
+    const seeder = await query<{ revoked_at: Date | null }>(
+      db.url,
+      "select revoked_at from api_clients where name = 'demo-data'",
+    );
+    expect(seeder[0]?.revoked_at).toBeInstanceOf(Date);
+    expect(await server.stop()).toBe(0);
+
+    const before = await query<{ count: string }>(db.url, 'select count(*) from assignments');
+    const again = started({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' }, ['demo']);
+    expect(await again.exited).toBe(0);
+    expect(again.stderr()).toContain('only added to an empty one');
+    expect(await query(db.url, 'select count(*) from assignments')).toEqual(before);
+  }, 90_000);
 });
 
 describe('graceful shutdown', () => {

@@ -6,6 +6,6 @@ export { DomainError } from './errors';
 export { type Logger, silentLogger } from './lib/logger';
 export { uuidv7 } from './lib/uuid';
 export { type Actor, createRootContext, type Platform, platformOf } from './platform';
-export { appRouter } from './router';
+export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';

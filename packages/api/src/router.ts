@@ -7,7 +7,7 @@ import { notesRouter } from './notes/router';
 import { partiesRouter } from './parties/router';
 import { propertiesRouter } from './properties/router';
 import { reportsRouter } from './reports/router';
-import { router } from './trpc';
+import { router, t } from './trpc';
 
 export const appRouter = router({
   apiClients: apiClientsRouter,
@@ -20,3 +20,6 @@ export const appRouter = router({
   properties: propertiesRouter,
   reports: reportsRouter,
 });
+
+/** Calls procedures in-process, with the same auth, validation and audit as over HTTP. */
+export const createCaller = t.createCallerFactory(appRouter);

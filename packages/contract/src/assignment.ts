@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { dateSchema, idSchema, pageOf, paginationInput, timestampSchema } from './common';
+import { dateSchema, idSchema, pageOf, paginationInput, timestampSchema, withoutNationalId } from './common';
 import { ASSIGNMENT_STATUSES, ASSIGNMENT_TYPES } from './enums';
-import { partyInputSchema, partySummarySchema, withoutNationalId } from './party';
+import { partyInputSchema, partySummarySchema } from './party';
 import { municipalitySchema, propertyInputSchema, propertySummarySchema } from './property';
 
 export const assignmentTypeSchema = z.enum(ASSIGNMENT_TYPES);

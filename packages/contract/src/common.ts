@@ -28,6 +28,15 @@ export const organizationNumberSchema = z
   .regex(/^\d{9}$/, 'Organisation number must be 9 digits')
   .refine(isValidOrganizationNumber, 'Organisation number fails the mod-11 check');
 
+const NATIONAL_ID = /(?<!\d)\d{6}\s?\d{5}(?!\d)/;
+
+/**
+ * Eleven digits in a row look like a national identity number (fødselsnummer), which the
+ * platform never stores; text that holds one is refused.
+ */
+export const withoutNationalId = (schema: z.ZodString) =>
+  schema.refine((value) => !NATIONAL_ID.test(value), 'Do not send national identity numbers');
+
 export const emailSchema = z.email().max(254);
 
 export const phoneSchema = z
@@ -35,7 +44,8 @@ export const phoneSchema = z
   .trim()
   .min(3)
   .max(32)
-  .regex(/^\+?[0-9 ()-]+$/, 'Phone may hold digits, spaces, parentheses, dashes and a leading +');
+  .regex(/^\+?[0-9 ()-]+$/, 'Phone may hold digits, spaces, parentheses, dashes and a leading +')
+  .refine((value) => !NATIONAL_ID.test(value), 'Do not send national identity numbers');
 
 export const paginationInput = {
   limit: z.number().int().min(1).max(200).default(50),

@@ -21,7 +21,17 @@ export interface TakstErrorData {
   requestId: string | null;
   /** Present when the input failed validation. */
   issues?: ValidationIssue[];
-  /** Present on MISSING_SCOPE. */
+  /** MISSING_SCOPE: the scope the procedure needs. */
   requiredScope?: string;
-  stack?: string;
+  /** VERSION_CONFLICT: the version the thing is at now. */
+  currentVersion?: number;
+  /** INVALID_TRANSITION: where the assignment was, where it was asked to go, and where it may go. */
+  from?: string;
+  to?: string;
+  allowed?: string[];
+  /** APPRAISER_NOT_CERTIFIED: the certification area missing, and the day it was checked for. */
+  requiredCertification?: string;
+  on?: string;
+  /** DUPLICATE_ORGANIZATION_NUMBER: the party that already has the number. */
+  existingPartyId?: string;
 }

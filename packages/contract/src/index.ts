@@ -7,7 +7,7 @@ export * from './errors';
 export * from './history';
 export * from './inspection';
 export * from './lifecycle';
+export * from './note';
 export * from './party';
 export * from './property';
 export * from './report';
-export * from './note';

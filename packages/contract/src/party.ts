@@ -8,18 +8,12 @@ import {
   paginationInput,
   phoneSchema,
   timestampSchema,
+  withoutNationalId,
 } from './common';
 import { PARTY_KINDS } from './enums';
 import { addressSchema } from './property';
 
 export const partyKindSchema = z.enum(PARTY_KINDS);
-
-/**
- * Eleven digits in a row look like a national identity number (fødselsnummer), which the
- * platform never stores; text that holds one is refused.
- */
-export const withoutNationalId = (schema: z.ZodString) =>
-  schema.refine((value) => !/(?<!\d)\d{6}\s?\d{5}(?!\d)/.test(value), 'Do not send national identity numbers');
 
 export const partyInputSchema = z
   .object({
@@ -83,3 +77,7 @@ export const partyPageSchema = pageOf(partySchema);
 export type PartyInput = z.output<typeof partyInputSchema>;
 export type PartyDto = z.output<typeof partySchema>;
 export type PartySummaryDto = z.output<typeof partySummarySchema>;
+export type UpdatePartyInput = z.output<typeof updatePartyInput>;
+export type PartyPatch = UpdatePartyInput['patch'];
+export type ListPartiesInput = z.output<typeof listPartiesInput>;
+export type SearchPartiesInput = z.output<typeof searchPartiesInput>;

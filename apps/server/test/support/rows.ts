@@ -36,7 +36,7 @@ export async function insertReport(url: string, assignmentId: string, authorId: 
   await query(
     url,
     `insert into report_versions (id, assignment_id, number, kind, status, content, author_id, created_at, updated_at)
-     values ($1, $2, $3, 'condition', $4, '{"kind":"condition","items":[]}', $5, now(), now())`,
+     values ($1, $2, $3, 'condition', $4, '{"kind":"condition","standardVersion":"NS3600:2018","items":[]}', $5, now(), now())`,
     [id, assignmentId, number, status, authorId],
   );
   return id;

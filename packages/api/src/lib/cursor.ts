@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 
-const keysetSchema = z.tuple([z.string().min(1).max(64), z.string().min(1).max(64), z.string().max(32).optional()]);
+// A forged cursor must fail here, as INVALID_CURSOR, not later in SQL as an internal error.
+const sortValueSchema = z.union([z.iso.datetime(), z.iso.date(), z.literal('infinity')]);
+const keysetSchema = z.tuple([sortValueSchema, z.uuid(), z.string().max(32).optional()]);
 
 /**
  * Where a page ended: the sort value and the id of its last row (and which sort it was, so a

@@ -31,3 +31,14 @@ export async function selectRows<Row>(em: EntityManager, sql: string, params: un
 
 /** `?, ?, ?` for an IN list, one placeholder per value (knex would splice an array bound to one `?`). */
 export const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+/**
+ * Holds a PostgreSQL advisory lock on `key` until the transaction ends, so that "find, else
+ * create" on a natural key runs one transaction at a time: a unique-index violation would
+ * abort the caller's whole transaction.
+ */
+export async function lockKeyForTransaction(tx: EntityManager, key: string): Promise<void> {
+  await tx
+    .getConnection()
+    .execute('select pg_advisory_xact_lock(hashtext(?))', [key], 'all', tx.getTransactionContext());
+}

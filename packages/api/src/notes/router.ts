@@ -1,3 +1,25 @@
+import { addNoteInput, listNotesInput, notePageSchema, noteSchema } from '@takst/contract';
+import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toNoteDto } from './mapper';
+import { addNote, listNotes } from './service';
 
-export const notesRouter = router({});
+export const notesRouter = router({
+  add: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Add a note to an assignment, from a person or a connected system',
+    })
+    .input(addNoteInput)
+    .output(noteSchema)
+    .mutation(async ({ ctx, input }) => toNoteDto(await addNote(ctx, input))),
+
+  list: procedure
+    .meta({ scope: 'assignments:read', description: "An assignment's notes oldest first, keyset-paginated" })
+    .input(listNotesInput)
+    .output(notePageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await listNotes(ctx.em, input);
+      return { items: page.items.map(toNoteDto), nextCursor: page.nextCursor };
+    }),
+});

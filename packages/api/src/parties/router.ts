@@ -1,3 +1,54 @@
+import {
+  createPartyInput,
+  getPartyInput,
+  listPartiesInput,
+  partyPageSchema,
+  partySchema,
+  searchPartiesInput,
+  updatePartyInput,
+} from '@takst/contract';
+import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toPartyDto } from './mapper';
+import { createParty, getParty, listParties, searchParties, updateParty } from './service';
 
-export const partiesRouter = router({});
+export const partiesRouter = router({
+  create: procedure
+    .meta({ scope: 'parties:write', description: 'Register a person or an organisation' })
+    .input(createPartyInput)
+    .output(partySchema)
+    .mutation(async ({ ctx, input }) => toPartyDto(await createParty(ctx, input))),
+
+  get: procedure
+    .meta({ scope: 'parties:read', description: 'One party by id' })
+    .input(getPartyInput)
+    .output(partySchema)
+    .query(async ({ ctx, input }) => toPartyDto(await getParty(ctx.em, input.id))),
+
+  update: procedure
+    .meta({ scope: 'parties:write', description: 'Change fields of a party at the version you read' })
+    .input(updatePartyInput)
+    .output(partySchema)
+    .mutation(async ({ ctx, input }) => toPartyDto(await updateParty(ctx, input))),
+
+  list: procedure
+    .meta({ scope: 'parties:read', description: 'Parties newest first, optionally of one kind; keyset-paginated' })
+    .input(listPartiesInput)
+    .output(partyPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await listParties(ctx.em, input);
+      return { items: page.items.map(toPartyDto), nextCursor: page.nextCursor };
+    }),
+
+  search: procedure
+    .meta({
+      scope: 'parties:read',
+      description: 'Parties newest first whose name holds every word, or with this organisation number',
+    })
+    .input(searchPartiesInput)
+    .output(partyPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await searchParties(ctx.em, input);
+      return { items: page.items.map(toPartyDto), nextCursor: page.nextCursor };
+    }),
+});

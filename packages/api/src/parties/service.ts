@@ -1,9 +1,24 @@
-import type { PartyInput } from '@takst/contract';
-import { type EntityManager, type Party, PartyEntity } from '@takst/db';
+import type { ListPartiesInput, PartyInput, PartyPatch, SearchPartiesInput, UpdatePartyInput } from '@takst/contract';
+import {
+  type EntityManager,
+  OptimisticLockError,
+  type Party,
+  PartyEntity,
+  UniqueConstraintViolationException,
+} from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
-import { notFound } from '../errors';
+import { DomainError, notFound } from '../errors';
+import type { Page } from '../lib/keyset-search';
+import { lockKeyForTransaction } from '../lib/read-model';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
+import {
+  findPartyRow,
+  findPartyRowByOrganizationNumber,
+  listPartyRows,
+  type PartyRow,
+  searchPartyRows,
+} from './read-model';
 
 export const partyNotFound = (id: string) => notFound('PARTY_NOT_FOUND', `No party with id ${id}`);
 
@@ -40,6 +55,7 @@ export function createPartyIn(tx: EntityManager, ctx: ServiceContext, input: Par
  */
 export async function resolveParty(tx: EntityManager, ctx: ServiceContext, input: PartyInput): Promise<Party> {
   if (input.organizationNumber) {
+    await lockKeyForTransaction(tx, `organization:${input.organizationNumber}`);
     const existing = await tx.findOne(PartyEntity, { organizationNumber: input.organizationNumber });
     if (existing) return existing;
   }
@@ -50,4 +66,108 @@ export async function getPartyIn(em: EntityManager, id: string): Promise<Party> 
   const party = await em.findOne(PartyEntity, { id });
   if (!party) throw partyNotFound(id);
   return party;
+}
+
+export async function getParty(em: EntityManager, id: string): Promise<PartyRow> {
+  const row = await findPartyRow(em, id);
+  if (!row) throw partyNotFound(id);
+  return row;
+}
+
+export const listParties = (em: EntityManager, input: ListPartiesInput): Promise<Page<PartyRow>> =>
+  listPartyRows(em, input);
+
+export const searchParties = (em: EntityManager, input: SearchPartiesInput): Promise<Page<PartyRow>> =>
+  searchPartyRows(em, input);
+
+/**
+ * The unique index on organisation numbers decides, so two concurrent writes of one number
+ * cannot both succeed; the loser's violation becomes DUPLICATE_ORGANIZATION_NUMBER.
+ */
+async function explainWriteFailure(em: EntityManager, error: unknown, organizationNumber: string | null | undefined) {
+  if (!(error instanceof UniqueConstraintViolationException) || !organizationNumber) return error;
+  const holder = await findPartyRowByOrganizationNumber(em, organizationNumber);
+  return new DomainError(
+    'CONFLICT',
+    'DUPLICATE_ORGANIZATION_NUMBER',
+    `Organisation number ${organizationNumber} belongs to another party`,
+    holder ? { existingPartyId: holder.id } : undefined,
+  );
+}
+
+export async function createParty(ctx: ServiceContext, input: PartyInput): Promise<Party> {
+  try {
+    return await ctx.em.transactional(async (tx) => createPartyIn(tx, ctx, input));
+  } catch (error) {
+    throw await explainWriteFailure(ctx.em, error, input.organizationNumber);
+  }
+}
+
+type PartyColumns = Pick<
+  Party,
+  'kind' | 'name' | 'email' | 'phone' | 'organizationNumber' | 'street' | 'postalCode' | 'city'
+>;
+
+function patchedColumns(patch: PartyPatch): Partial<PartyColumns> {
+  const { address, ...fields } = patch;
+  if (address === undefined) return fields;
+  return {
+    ...fields,
+    street: address?.street ?? null,
+    postalCode: address?.postalCode ?? null,
+    city: address?.city ?? null,
+  };
+}
+
+/** Only the columns the patch really changes, so an unchanged patch writes nothing. */
+function changedColumns(party: Party, patch: PartyPatch): Partial<PartyColumns> {
+  const changed: Partial<PartyColumns> = {};
+  for (const [key, value] of Object.entries(patchedColumns(patch)) as [keyof PartyColumns, unknown][]) {
+    if (value !== undefined && (party[key] ?? null) !== value) Object.assign(changed, { [key]: value });
+  }
+  return changed;
+}
+
+function refusePersonWithOrganizationNumber(kind: string, organizationNumber: string | null | undefined) {
+  if (kind !== 'person' || !organizationNumber) return;
+  const message = 'A person has no organisation number';
+  throw new DomainError('BAD_REQUEST', 'VALIDATION_FAILED', message, {
+    issues: [{ path: ['patch', 'organizationNumber'], message, code: 'custom' }],
+  });
+}
+
+const versionConflict = (id: string, expectedVersion: number, currentVersion: number | undefined) =>
+  new DomainError(
+    'CONFLICT',
+    'VERSION_CONFLICT',
+    `Party ${id} is at version ${currentVersion}, not ${expectedVersion}; fetch it again and reapply the change`,
+    { currentVersion },
+  );
+
+async function applyPatch(tx: EntityManager, ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
+  const party = await getPartyIn(tx, input.id);
+  if (party.version !== input.expectedVersion) throw versionConflict(party.id, input.expectedVersion, party.version);
+  const changed = changedColumns(party, input.patch);
+  if (Object.keys(changed).length === 0) return party;
+  refusePersonWithOrganizationNumber(
+    changed.kind ?? party.kind,
+    changed.organizationNumber !== undefined ? changed.organizationNumber : party.organizationNumber,
+  );
+  const before = snapshot(party);
+  tx.assign(party, { ...changed, updatedAt: new Date() });
+  recordAudit(tx, ctx, { entityType: 'party', entityId: party.id, action: 'updated', before, after: snapshot(party) });
+  return party;
+}
+
+/** Changes fields of a party at the version the caller read; the version column makes the UPDATE conditional on it. */
+export async function updateParty(ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
+  try {
+    return await ctx.em.transactional((tx) => applyPatch(tx, ctx, input));
+  } catch (error) {
+    if (error instanceof OptimisticLockError) {
+      const current = await findPartyRow(ctx.em, input.id);
+      throw versionConflict(input.id, input.expectedVersion, current?.version);
+    }
+    throw await explainWriteFailure(ctx.em, error, input.patch.organizationNumber);
+  }
 }

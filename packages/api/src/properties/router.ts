@@ -1,3 +1,44 @@
+import {
+  getPropertyInput,
+  propertyPageSchema,
+  propertySchema,
+  searchPropertiesInput,
+  upsertPropertyInput,
+  upsertPropertyOutput,
+} from '@takst/contract';
+import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toPropertyDto } from './mapper';
+import { getProperty, searchProperties, upsertPropertyAtomically } from './service';
 
-export const propertiesRouter = router({});
+export const propertiesRouter = router({
+  upsert: procedure
+    .meta({
+      scope: 'properties:write',
+      description: 'The property with this cadastre or share identity, created when there is none',
+    })
+    .input(upsertPropertyInput)
+    .output(upsertPropertyOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { property, created } = await upsertPropertyAtomically(ctx, input);
+      return { property: toPropertyDto(property), created };
+    }),
+
+  get: procedure
+    .meta({ scope: 'properties:read', description: 'One property by id' })
+    .input(getPropertyInput)
+    .output(propertySchema)
+    .query(async ({ ctx, input }) => toPropertyDto(await getProperty(ctx.em, input.id))),
+
+  search: procedure
+    .meta({
+      scope: 'properties:read',
+      description: 'Properties newest first by address words, municipality, gnr and bnr; keyset-paginated',
+    })
+    .input(searchPropertiesInput)
+    .output(propertyPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await searchProperties(ctx.em, input);
+      return { items: page.items.map(toPropertyDto), nextCursor: page.nextCursor };
+    }),
+});

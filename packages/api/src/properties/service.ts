@@ -1,21 +1,32 @@
-import type { PropertyInput } from '@takst/contract';
-import { type EntityManager, type Property, PropertyEntity } from '@takst/db';
+import type { PropertyInput, SearchPropertiesInput } from '@takst/contract';
+import { type EntityManager, type Property, PropertyEntity, UniqueConstraintViolationException } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
+import { notFound } from '../errors';
+import type { Page } from '../lib/keyset-search';
+import { lockKeyForTransaction } from '../lib/read-model';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
-import { canonicalCadastreId } from './mapper';
+import { canonicalCadastreId, type PropertyRecord } from './mapper';
+import {
+  findPropertyRow,
+  findPropertyRowByIdentity,
+  type PropertyIdentity,
+  type PropertyRow,
+  searchPropertyRows,
+} from './read-model';
 
-/** The identity a property is found by: its canonical cadastre id, or its cooperative share. */
-function identityOf(input: PropertyInput): Partial<Property> | null {
-  if (input.cadastre) {
-    const c = { ...input.cadastre, fnr: input.cadastre.fnr ?? 0, snr: input.cadastre.snr ?? 0 };
-    return { cadastreId: canonicalCadastreId(c) };
-  }
+export const propertyNotFound = (id: string) => notFound('PROPERTY_NOT_FOUND', `No property with id ${id}`);
+
+function cadastreIdOf(input: PropertyInput): string | null {
+  if (!input.cadastre) return null;
+  return canonicalCadastreId({ ...input.cadastre, fnr: input.cadastre.fnr ?? 0, snr: input.cadastre.snr ?? 0 });
+}
+
+function identityOf(input: PropertyInput): PropertyIdentity | null {
+  const cadastreId = cadastreIdOf(input);
+  if (cadastreId) return { cadastreId };
   if (input.share) {
-    return {
-      cooperativeOrganizationNumber: input.share.organizationNumber,
-      shareNumber: input.share.shareNumber,
-    };
+    return { cooperativeOrganizationNumber: input.share.organizationNumber, shareNumber: input.share.shareNumber };
   }
   return null;
 }
@@ -32,6 +43,7 @@ export async function upsertProperty(
 ): Promise<{ property: Property; created: boolean }> {
   const identity = identityOf(input);
   if (identity) {
+    await lockKeyForTransaction(tx, `property:${JSON.stringify(identity)}`);
     const existing = await tx.findOne(PropertyEntity, identity);
     if (existing) return { property: existing, created: false };
   }
@@ -44,7 +56,7 @@ export async function upsertProperty(
     bnr: cadastre?.bnr ?? null,
     fnr: cadastre ? (cadastre.fnr ?? 0) : null,
     snr: cadastre ? (cadastre.snr ?? 0) : null,
-    cadastreId: identity?.cadastreId ?? null,
+    cadastreId: cadastreIdOf(input),
     cooperativeOrganizationNumber: input.share?.organizationNumber ?? null,
     shareNumber: input.share?.shareNumber ?? null,
     street: input.address.street,
@@ -66,3 +78,32 @@ export async function upsertProperty(
   });
   return { property, created: true };
 }
+
+/**
+ * `upsertProperty` in a transaction of its own. Two requests with one new identity can both
+ * miss it and both insert; the unique index refuses the later insert, whose transaction is then
+ * rolled back, and the property the other request created is returned instead.
+ */
+export async function upsertPropertyAtomically(
+  ctx: ServiceContext,
+  input: PropertyInput,
+): Promise<{ property: PropertyRecord; created: boolean }> {
+  try {
+    return await ctx.em.transactional((tx) => upsertProperty(tx, ctx, input));
+  } catch (error) {
+    const identity = identityOf(input);
+    if (!(error instanceof UniqueConstraintViolationException) || !identity) throw error;
+    const winner = await findPropertyRowByIdentity(ctx.em, identity);
+    if (!winner) throw error;
+    return { property: winner, created: false };
+  }
+}
+
+export async function getProperty(em: EntityManager, id: string): Promise<PropertyRow> {
+  const row = await findPropertyRow(em, id);
+  if (!row) throw propertyNotFound(id);
+  return row;
+}
+
+export const searchProperties = (em: EntityManager, input: SearchPropertiesInput): Promise<Page<PropertyRow>> =>
+  searchPropertyRows(em, input);

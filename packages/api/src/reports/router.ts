@@ -1,3 +1,82 @@
+import {
+  approveReportInput,
+  createReportDraftInput,
+  getReportInput,
+  listReportsInput,
+  rejectReportInput,
+  reportListSchema,
+  reportSchema,
+  reviseReportInput,
+  submitReportInput,
+  updateReportDraftInput,
+} from '@takst/contract';
+import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toReportDto } from './mapper';
+import {
+  approveReport,
+  createDraft,
+  getReport,
+  listReports,
+  rejectReport,
+  reviseReport,
+  submitReport,
+  updateDraft,
+} from './service';
 
-export const reportsRouter = router({});
+/**
+ * Report versions of an assignment: draft → submitted → approved, then delivered with the
+ * assignment (assignments.transition). A delivered version refuses every write (REPORT_LOCKED).
+ */
+export const reportsRouter = router({
+  createDraft: procedure
+    .meta({ scope: 'assignments:write', description: "Start the first version of an assignment's report" })
+    .input(createReportDraftInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await createDraft(ctx, input))),
+
+  updateDraft: procedure
+    .meta({ scope: 'assignments:write', description: 'Replace the content of a draft at the version you read' })
+    .input(updateReportDraftInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await updateDraft(ctx, input))),
+
+  submit: procedure
+    .meta({ scope: 'assignments:write', description: 'Send a draft for review' })
+    .input(submitReportInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await submitReport(ctx, input))),
+
+  approve: procedure
+    .meta({ scope: 'assignments:write', description: 'Approve a submitted report; the reviewer is not its author' })
+    .input(approveReportInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await approveReport(ctx, input))),
+
+  reject: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Send a submitted or approved report back to draft, with a reason',
+    })
+    .input(rejectReportInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await rejectReport(ctx, input))),
+
+  revise: procedure
+    .meta({ scope: 'assignments:write', description: 'Start a new draft version from the latest delivered one' })
+    .input(reviseReportInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await reviseReport(ctx, input))),
+
+  get: procedure
+    .meta({ scope: 'assignments:read', description: 'One report version by id' })
+    .input(getReportInput)
+    .output(reportSchema)
+    .query(async ({ ctx, input }) => toReportDto(await getReport(ctx.em, input.id))),
+
+  list: procedure
+    .meta({ scope: 'assignments:read', description: "Every version of an assignment's report, first to last" })
+    .input(listReportsInput)
+    .output(reportListSchema)
+    .query(async ({ ctx, input }) => ({ items: (await listReports(ctx.em, input.assignmentId)).map(toReportDto) })),
+});

@@ -1,0 +1,43 @@
+import type { AddNoteInput, ListNotesInput } from '@takst/contract';
+import { AssignmentEntity, type EntityManager, type Note, NoteEntity } from '@takst/db';
+import { recordAudit, snapshot } from '../audit/record';
+import { notFound } from '../errors';
+import { uuidv7 } from '../lib/uuid';
+import type { ServiceContext } from '../platform';
+import { listNoteRows } from './read-model';
+
+async function assertAssignmentExists(em: EntityManager, id: string): Promise<void> {
+  if ((await em.count(AssignmentEntity, { id })) === 0) {
+    throw notFound('ASSIGNMENT_NOT_FOUND', `No assignment with id ${id}`);
+  }
+}
+
+export function addNote(ctx: ServiceContext, input: AddNoteInput): Promise<Note> {
+  return ctx.em.transactional(async (tx) => {
+    await assertAssignmentExists(tx, input.assignmentId);
+    const now = new Date();
+    const note = tx.create(NoteEntity, {
+      id: uuidv7(now.getTime()),
+      assignmentId: input.assignmentId,
+      author: input.author,
+      sourceSystem: input.sourceSystem ?? null,
+      text: input.text,
+      actorId: ctx.actor.clientId,
+      createdAt: now,
+    });
+    recordAudit(tx, ctx, {
+      entityType: 'note',
+      entityId: note.id,
+      action: 'created',
+      before: null,
+      after: snapshot(note),
+    });
+    await tx.flush();
+    return note;
+  });
+}
+
+export async function listNotes(em: EntityManager, input: ListNotesInput) {
+  await assertAssignmentExists(em, input.assignmentId);
+  return listNoteRows(em, input);
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { boundedText, idSchema, pageOf, paginationInput, timestampSchema, withoutNationalId } from './common';
+
+export const addNoteInput = z.object({
+  assignmentId: idSchema,
+  /** Who wrote it: a person's name, or the system's. */
+  author: withoutNationalId(boundedText(200)),
+  /** The connected system it came from, e.g. `support`; absent when written here. */
+  sourceSystem: boundedText(100).optional(),
+  text: withoutNationalId(boundedText(10_000)),
+});
+
+export const noteSchema = z.object({
+  id: idSchema,
+  assignmentId: idSchema,
+  author: z.string(),
+  sourceSystem: z.string().nullable(),
+  text: z.string(),
+  createdAt: timestampSchema,
+});
+
+/** An assignment's notes oldest first, keyset-paginated. */
+export const listNotesInput = z.object({ assignmentId: idSchema, ...paginationInput });
+export const notePageSchema = pageOf(noteSchema);
+
+export type AddNoteInput = z.output<typeof addNoteInput>;
+export type NoteDto = z.output<typeof noteSchema>;
+export type ListNotesInput = z.output<typeof listNotesInput>;
