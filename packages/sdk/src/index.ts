@@ -2,7 +2,19 @@ import type { AppRouter } from '@takst/api/router-type';
 import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
-export { ASSIGNMENT_STATUSES, ASSIGNMENT_TYPES, ERROR_CODES, SCOPES } from '@takst/contract/enums';
+export {
+  ASSIGNMENT_STATUSES,
+  ASSIGNMENT_TYPES,
+  CERTIFICATION_AREAS,
+  ERROR_CODES,
+  INSPECTION_STATUSES,
+  REPORT_KIND_BY_TYPE,
+  REPORT_KINDS,
+  REPORT_STATUSES,
+  REQUIRED_CERTIFICATION,
+  SCOPES,
+} from '@takst/contract/enums';
+export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
 export type { AppRouter };
 
 /** Inputs of every procedure, e.g. `RouterInputs['assignments']['create']`. */
@@ -14,6 +26,16 @@ export type Assignment = RouterOutputs['assignments']['get'];
 export type AssignmentType = Assignment['type'];
 export type AssignmentStatus = Assignment['status'];
 export type AssignmentPage = RouterOutputs['assignments']['list'];
+export type TimelineEntry = RouterOutputs['assignments']['timeline']['items'][number];
+export type Property = RouterOutputs['properties']['get'];
+export type Party = RouterOutputs['parties']['get'];
+export type Appraiser = RouterOutputs['appraisers']['get'];
+export type Inspection = RouterOutputs['inspections']['get'];
+export type InspectionStatus = Inspection['status'];
+export type Report = RouterOutputs['reports']['get'];
+export type ReportStatus = Report['status'];
+export type Note = RouterOutputs['notes']['list']['items'][number];
+export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
 export type ApiClient = RouterOutputs['apiClients']['list']['items'][number];
 export type Scope = ApiClient['scopes'][number];
 

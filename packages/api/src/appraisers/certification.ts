@@ -2,9 +2,16 @@ import { type AssignmentType, REQUIRED_CERTIFICATION } from '@takst/contract';
 import type { Appraiser } from '@takst/db';
 import { DomainError } from '../errors';
 
-/** Today's date where the company works, YYYY-MM-DD (certifications are valid per calendar day). */
+const osloDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' });
+
+/** The calendar day `at` falls on where the company works, YYYY-MM-DD (certifications are valid per day). */
+export function dayInOslo(at: Date): string {
+  return osloDate.format(at);
+}
+
+/** Today's date where the company works, YYYY-MM-DD. */
 export function todayInOslo(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(now);
+  return dayInOslo(now);
 }
 
 /** Whether the appraiser holds `area` on `day` (validFrom and validTo inclusive). */

@@ -23,6 +23,17 @@ export function snapshot(entity: object): Snapshot {
   return copy;
 }
 
+/** JSON with object keys in one order: PostgreSQL's jsonb hands keys back in an order of its own. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
 /** Field by field: what was, what is. JSON values (lists, documents) compare by content. */
 export function diff(before: Snapshot | null, after: Snapshot | null): Changes {
   const changes: Changes = {};
@@ -30,7 +41,7 @@ export function diff(before: Snapshot | null, after: Snapshot | null): Changes {
   for (const key of keys) {
     const from = before?.[key] ?? null;
     const to = after?.[key] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+    if (stableJson(from) !== stableJson(to)) changes[key] = { from, to };
   }
   return changes;
 }

@@ -1,3 +1,76 @@
+import {
+  bookInspectionInput,
+  cancelInspectionInput,
+  completeInspectionInput,
+  getInspectionInput,
+  inspectionPageSchema,
+  inspectionSchema,
+  listInspectionsInput,
+  rescheduleInspectionInput,
+} from '@takst/contract';
+import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toInspectionDto } from './mapper';
+import type { InspectionRow } from './read-model';
+import {
+  bookInspection,
+  cancelInspection,
+  completeInspection,
+  getInspection,
+  type InspectionView,
+  listInspections,
+  rescheduleInspection,
+} from './service';
 
-export const inspectionsRouter = router({});
+const fromView = (view: InspectionView) => toInspectionDto(view.inspection, view.appraiserName);
+const fromRow = (row: InspectionRow) => toInspectionDto(row, row.appraiserName);
+
+export const inspectionsRouter = router({
+  book: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Book an inspection; the assignment moves to inspection_booked',
+    })
+    .input(bookInspectionInput)
+    .output(inspectionSchema)
+    .mutation(async ({ ctx, input }) => fromView(await bookInspection(ctx, input))),
+
+  reschedule: procedure
+    .meta({ scope: 'assignments:write', description: 'Move an open inspection to a new time; earlier times are kept' })
+    .input(rescheduleInspectionInput)
+    .output(inspectionSchema)
+    .mutation(async ({ ctx, input }) => fromView(await rescheduleInspection(ctx, input))),
+
+  cancel: procedure
+    .meta({ scope: 'assignments:write', description: 'Cancel an open inspection, with a reason' })
+    .input(cancelInspectionInput)
+    .output(inspectionSchema)
+    .mutation(async ({ ctx, input }) => fromView(await cancelInspection(ctx, input))),
+
+  complete: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Mark an open inspection done; the assignment moves to inspected',
+    })
+    .input(completeInspectionInput)
+    .output(inspectionSchema)
+    .mutation(async ({ ctx, input }) => fromView(await completeInspection(ctx, input))),
+
+  get: procedure
+    .meta({ scope: 'assignments:read', description: 'One inspection by id' })
+    .input(getInspectionInput)
+    .output(inspectionSchema)
+    .query(async ({ ctx, input }) => fromRow(await getInspection(ctx.em, input.id))),
+
+  list: procedure
+    .meta({
+      scope: 'assignments:read',
+      description: "An assignment's inspections, or an appraiser's in a time range; soonest first, keyset-paginated",
+    })
+    .input(listInspectionsInput)
+    .output(inspectionPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await listInspections(ctx.em, input);
+      return { items: page.items.map(fromRow), nextCursor: page.nextCursor };
+    }),
+});
