@@ -199,6 +199,8 @@ export const createReportDraftInput = z.object({
 export const updateReportDraftInput = z.object({ id: idSchema, expectedVersion, content: reportContentInput });
 export const submitReportInput = z.object({ id: idSchema, expectedVersion });
 export const approveReportInput = z.object({ id: idSchema, reviewerId: idSchema, expectedVersion });
+/** Delivers an approved revision of a report whose assignment was already delivered. */
+export const deliverRevisionInput = z.object({ id: idSchema, expectedVersion });
 export const rejectReportInput = z.object({ id: idSchema, reason: reportText(2_000), expectedVersion });
 
 /** Revises the latest delivered version, named by its assignment or by its id; the author defaults to its author. */

@@ -1,6 +1,7 @@
 import {
   approveReportInput,
   createReportDraftInput,
+  deliverRevisionInput,
   getReportInput,
   listReportsInput,
   rejectReportInput,
@@ -16,6 +17,7 @@ import { toReportDto } from './mapper';
 import {
   approveReport,
   createDraft,
+  deliverRevision,
   getReport,
   listReports,
   rejectReport,
@@ -52,6 +54,15 @@ export const reportsRouter = router({
     .input(approveReportInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await approveReport(ctx, input))),
+
+  deliverRevision: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Deliver an approved revision of a report whose assignment was already delivered',
+    })
+    .input(deliverRevisionInput)
+    .output(reportSchema)
+    .mutation(async ({ ctx, input }) => toReportDto(await deliverRevision(ctx, input))),
 
   reject: procedure
     .meta({

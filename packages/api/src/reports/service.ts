@@ -280,6 +280,32 @@ export const approveReport = (ctx: ServiceContext, input: ApproveReportInput) =>
     },
   });
 
+const DELIVERED_ASSIGNMENT: readonly string[] = ['delivered', 'invoiced', 'closed'];
+
+/**
+ * The first version of a report is delivered with its assignment (`assignments.transition` to
+ * delivered). A revision comes after that, so it is delivered on its own, once approved.
+ */
+export const deliverRevision = (ctx: ServiceContext, input: { id: string; expectedVersion: number }) =>
+  changeReport(ctx, {
+    id: input.id,
+    expectedVersion: input.expectedVersion,
+    from: ['approved'],
+    verb: 'delivered as a revision',
+    action: 'delivered',
+    apply: async (report, tx, now) => {
+      const assignment = await tx.findOneOrFail(AssignmentEntity, { id: report.assignmentId });
+      if (!report.revisesId || !DELIVERED_ASSIGNMENT.includes(assignment.status)) {
+        throw wrongState(
+          'Only a revision of a delivered report is delivered on its own; a first version is delivered by moving its assignment to delivered',
+          { status: report.status },
+        );
+      }
+      report.status = 'delivered';
+      report.deliveredAt = now;
+    },
+  });
+
 /** Back to draft for changes, from review or from an approval not yet delivered. */
 export const rejectReport = (ctx: ServiceContext, input: RejectReportInput) =>
   changeReport(ctx, {
