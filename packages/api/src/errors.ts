@@ -60,3 +60,12 @@ export function describeIssues(issues: ReadonlyArray<{ path: (string | number)[]
   if (issues.length > 5) described.push(`and ${issues.length - 5} more`);
   return described.join('; ');
 }
+
+/** An update made at a version that is no longer current: nothing was written. */
+export const versionConflict = (what: string, currentVersion: number | undefined, expectedVersion: number) =>
+  new DomainError(
+    'CONFLICT',
+    'VERSION_CONFLICT',
+    `${what} is at version ${currentVersion}, not ${expectedVersion}; fetch it again and reapply the change`,
+    { currentVersion },
+  );

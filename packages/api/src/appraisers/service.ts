@@ -13,7 +13,7 @@ import {
   OptimisticLockError,
 } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
-import { DomainError, notFound } from '../errors';
+import { notFound, versionConflict } from '../errors';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { type AppraiserRow, findAppraiserRow, listAppraiserRows } from './read-model';
@@ -88,14 +88,8 @@ function changedFields(appraiser: Appraiser, patch: AppraiserPatch): Partial<App
   return changed;
 }
 
-function versionConflict(id: string, expected: number, current: number): DomainError {
-  return new DomainError(
-    'CONFLICT',
-    'VERSION_CONFLICT',
-    `Appraiser ${id} is at version ${current}, not ${expected}; fetch it again and reapply the change`,
-    { currentVersion: current },
-  );
-}
+const appraiserVersionConflict = (id: string, expected: number, current: number) =>
+  versionConflict(`Appraiser ${id}`, current, expected);
 
 async function currentVersionOf(em: EntityManager, id: string): Promise<number> {
   const current = await em.fork().findOne(AppraiserEntity, { id }, { fields: ['version'] });
@@ -108,7 +102,7 @@ export async function updateAppraiser(ctx: ServiceContext, input: UpdateAppraise
     return await ctx.em.transactional(async (tx) => {
       const appraiser = await loadAppraiser(tx, input.id);
       if (appraiser.version !== input.expectedVersion) {
-        throw versionConflict(input.id, input.expectedVersion, appraiser.version);
+        throw appraiserVersionConflict(input.id, input.expectedVersion, appraiser.version);
       }
       const changed = changedFields(appraiser, input.patch);
       if (Object.keys(changed).length === 0) return appraiser;
@@ -127,7 +121,7 @@ export async function updateAppraiser(ctx: ServiceContext, input: UpdateAppraise
     });
   } catch (error) {
     if (error instanceof OptimisticLockError) {
-      throw versionConflict(input.id, input.expectedVersion, await currentVersionOf(ctx.em, input.id));
+      throw appraiserVersionConflict(input.id, input.expectedVersion, await currentVersionOf(ctx.em, input.id));
     }
     throw error;
   }

@@ -18,7 +18,7 @@ import {
 } from '@takst/db';
 import { assertCanTake, todayInOslo } from '../appraisers/certification';
 import { recordAudit, snapshot } from '../audit/record';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, versionConflict } from '../errors';
 import { uuidv7 } from '../lib/uuid';
 import { getPartyIn, resolveParty } from '../parties/service';
 import type { ServiceContext } from '../platform';
@@ -127,19 +127,13 @@ export async function getAssignmentByReference(em: EntityManager, reference: str
 
 export const listAssignments = (em: EntityManager, input: ListAssignmentsInput) => listAssignmentRows(em, input);
 
-function versionConflict(assignment: Assignment, expected: number) {
-  return new DomainError(
-    'CONFLICT',
-    'VERSION_CONFLICT',
-    `Assignment ${assignment.reference} is at version ${assignment.version}, not ${expected}; fetch it again and reapply the change`,
-    { currentVersion: assignment.version },
-  );
-}
+const assignmentVersionConflict = (assignment: Assignment, expected: number) =>
+  versionConflict(`Assignment ${assignment.reference}`, assignment.version, expected);
 
 /** Loads the assignment for a write at the version the caller read, locked until commit. */
 async function loadAtVersion(tx: Tx, id: string, expectedVersion: number): Promise<Assignment> {
   const assignment = await loadAssignmentForUpdate(tx, id);
-  if (assignment.version !== expectedVersion) throw versionConflict(assignment, expectedVersion);
+  if (assignment.version !== expectedVersion) throw assignmentVersionConflict(assignment, expectedVersion);
   return assignment;
 }
 
@@ -197,7 +191,7 @@ async function flushOrConflict(tx: Tx, assignment: Assignment, expectedVersion: 
     await tx.flush();
   } catch (error) {
     // The row lock makes this rare; the version column still guards a write that slipped past it.
-    if (error instanceof OptimisticLockError) throw versionConflict(assignment, expectedVersion);
+    if (error instanceof OptimisticLockError) throw assignmentVersionConflict(assignment, expectedVersion);
     throw error;
   }
 }

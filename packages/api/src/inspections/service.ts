@@ -19,7 +19,7 @@ import { assertCanTake, dayInOslo } from '../appraisers/certification';
 import { loadAppraiser } from '../appraisers/service';
 import { advanceIfAllowed, loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, type Snapshot, snapshot } from '../audit/record';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, versionConflict } from '../errors';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import {
@@ -63,14 +63,8 @@ async function loadQualifiedAppraiser(tx: Tx, appraiserId: string, assignment: A
   return appraiser;
 }
 
-function versionConflict(inspection: Inspection, expected: number): DomainError {
-  return new DomainError(
-    'CONFLICT',
-    'VERSION_CONFLICT',
-    `Inspection ${inspection.id} is at version ${inspection.version}, not ${expected}; fetch it again and reapply the change`,
-    { currentVersion: inspection.version },
-  );
-}
+const inspectionVersionConflict = (inspection: Inspection, expected: number) =>
+  versionConflict(`Inspection ${inspection.id}`, inspection.version, expected);
 
 /**
  * Loads an inspection that is still booked or rescheduled, at the version the caller read, and
@@ -87,7 +81,7 @@ async function loadOpenInspectionForUpdate(tx: Tx, id: string, expectedVersion: 
       { status: inspection.status },
     );
   }
-  if (inspection.version !== expectedVersion) throw versionConflict(inspection, expectedVersion);
+  if (inspection.version !== expectedVersion) throw inspectionVersionConflict(inspection, expectedVersion);
   return inspection;
 }
 

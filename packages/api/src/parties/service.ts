@@ -7,7 +7,7 @@ import {
   UniqueConstraintViolationException,
 } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, versionConflict } from '../errors';
 import type { Page } from '../lib/keyset-search';
 import { lockKeyForTransaction } from '../lib/read-model';
 import { uuidv7 } from '../lib/uuid';
@@ -136,17 +136,13 @@ function refusePersonWithOrganizationNumber(kind: string, organizationNumber: st
   });
 }
 
-const versionConflict = (id: string, expectedVersion: number, currentVersion: number | undefined) =>
-  new DomainError(
-    'CONFLICT',
-    'VERSION_CONFLICT',
-    `Party ${id} is at version ${currentVersion}, not ${expectedVersion}; fetch it again and reapply the change`,
-    { currentVersion },
-  );
+const partyVersionConflict = (id: string, expectedVersion: number, currentVersion: number | undefined) =>
+  versionConflict(`Party ${id}`, currentVersion, expectedVersion);
 
 async function applyPatch(tx: EntityManager, ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
   const party = await getPartyIn(tx, input.id);
-  if (party.version !== input.expectedVersion) throw versionConflict(party.id, input.expectedVersion, party.version);
+  if (party.version !== input.expectedVersion)
+    throw partyVersionConflict(party.id, input.expectedVersion, party.version);
   const changed = changedColumns(party, input.patch);
   if (Object.keys(changed).length === 0) return party;
   refusePersonWithOrganizationNumber(
@@ -166,7 +162,7 @@ export async function updateParty(ctx: ServiceContext, input: UpdatePartyInput):
   } catch (error) {
     if (error instanceof OptimisticLockError) {
       const current = await findPartyRow(ctx.em, input.id);
-      throw versionConflict(input.id, input.expectedVersion, current?.version);
+      throw partyVersionConflict(input.id, input.expectedVersion, current?.version);
     }
     throw await explainWriteFailure(ctx.em, error, input.patch.organizationNumber);
   }

@@ -20,7 +20,7 @@ import {
 } from '@takst/db';
 import { loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, snapshot } from '../audit/record';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound, versionConflict } from '../errors';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import type { ReportRecord } from './mapper';
@@ -42,13 +42,8 @@ const locked = (report: ReportVersion) =>
     { status: report.status },
   );
 
-const versionConflict = (report: ReportVersion, expected: number) =>
-  new DomainError(
-    'CONFLICT',
-    'VERSION_CONFLICT',
-    `Report version ${report.number} is at version ${report.version}, not ${expected}; fetch it again and reapply the change`,
-    { currentVersion: report.version },
-  );
+const reportVersionConflict = (report: ReportVersion, expected: number) =>
+  versionConflict(`Report version ${report.number}`, report.version, expected);
 
 // ---- Reads ----
 
@@ -99,7 +94,7 @@ function assertKindFits(expected: string, content: ReportContentInput, what: str
  */
 function assertWritable(report: ReportVersion, expectedVersion: number, from: readonly ReportStatus[], verb: string) {
   if (report.status === 'delivered') throw locked(report);
-  if (report.version !== expectedVersion) throw versionConflict(report, expectedVersion);
+  if (report.version !== expectedVersion) throw reportVersionConflict(report, expectedVersion);
   if (!from.includes(report.status as ReportStatus)) {
     const message = `Only a ${from.join(' or ')} report can be ${verb}; version ${report.number} is ${report.status}`;
     throw wrongState(message, { status: report.status });
