@@ -1,4 +1,4 @@
-import { ApiKeyCache } from '@takst/api';
+import { createPlatform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import { type Config, ConfigError, loadConfig } from './config';
 import { seedDemoData } from './demo/seed';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   if (command === 'migrate') return withMigratedDatabase(config, logger, async () => undefined);
   if (command === 'demo') {
     return withMigratedDatabase(config, logger, async (orm) => {
-      const outcome = await seedDemoData({ orm, logger, apiKeys: new ApiKeyCache(orm, logger) }, logger);
+      const outcome = await seedDemoData(createPlatform(orm, logger), logger);
       console.error(
         outcome.seeded
           ? `Demo data created: ${outcome.assignments} assignments.`

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ApiKeyCache, appRouter, type Platform } from '@takst/api';
+import { appRouter, createPlatform, type Platform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
 import { createApp, logProcedureError, MAX_BODY_BYTES, trpcContextFor } from './app';
@@ -53,7 +53,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
     );
-    platform = { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
+    platform = createPlatform(orm, logger);
     const ready = platform;
     await withStartupLock(database.url, async () => {
       await runMigrations(ready.orm, logger);

@@ -5,7 +5,7 @@ export type { RootContext } from './context';
 export { DomainError } from './errors';
 export { type Logger, silentLogger } from './lib/logger';
 export { uuidv7 } from './lib/uuid';
-export { type Actor, createRootContext, type Platform, platformOf } from './platform';
+export { type Actor, createPlatform, createRootContext, type Platform, platformOf } from './platform';
 export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@takst/db';
-import type { ApiKeyCache } from './auth/api-key-cache';
+import { ApiKeyCache } from './auth/api-key-cache';
 import type { RootContext } from './context';
+import { EventPublisher } from './events/publisher';
 import type { Logger } from './lib/logger';
 
 /** The server's long-lived resources, handed to the API once at start-up. */
@@ -40,4 +41,13 @@ export interface ServiceContext {
   em: EntityManager;
   actor: Actor;
   requestId: string;
+}
+
+/**
+ * The platform over an initialised ORM: its API-key cache, and the event publisher hooked into
+ * every transaction's commit. Everything that writes through the API starts here.
+ */
+export function createPlatform(orm: MikroORM, logger: Logger): Platform {
+  orm.em.getEventManager().registerSubscriber(new EventPublisher());
+  return { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
 }

@@ -1,4 +1,4 @@
-export type { EntityManager } from '@mikro-orm/postgresql';
+export type { EntityManager, EventSubscriber, TransactionEventArgs } from '@mikro-orm/postgresql';
 export {
   ConstraintViolationException,
   ForeignKeyConstraintViolationException,

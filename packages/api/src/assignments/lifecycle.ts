@@ -21,7 +21,13 @@ const guardFailed = (message: string) => new DomainError('BAD_REQUEST', 'TRANSIT
  * What must be true before an assignment may enter a status, beyond the transition table;
  * `delivered` also delivers the approved report.
  */
-async function enforceGuards(tx: Tx, assignment: Assignment, to: AssignmentStatus, now: Date): Promise<void> {
+async function enforceGuards(
+  tx: Tx,
+  ctx: ServiceContext,
+  assignment: Assignment,
+  to: AssignmentStatus,
+  now: Date,
+): Promise<void> {
   const assignmentId = assignment.id;
   if (to === 'inspection_booked') {
     const open = await tx.count(InspectionEntity, { assignmentId, status: { $in: ['booked', 'rescheduled'] } });
@@ -35,9 +41,17 @@ async function enforceGuards(tx: Tx, assignment: Assignment, to: AssignmentStatu
   } else if (to === 'delivered') {
     const approved = await tx.findOne(ReportVersionEntity, { assignmentId, status: 'approved' });
     if (!approved) throw guardFailed('An assignment is delivered only with an approved report');
+    const before = snapshot(approved);
     approved.status = 'delivered';
     approved.deliveredAt = now;
     approved.updatedAt = now;
+    recordAudit(tx, ctx, {
+      entityType: 'report',
+      entityId: approved.id,
+      action: 'delivered',
+      before,
+      after: snapshot(approved),
+    });
   }
 }
 
@@ -64,7 +78,7 @@ export async function changeStatus(
     );
   }
   const now = new Date();
-  await enforceGuards(tx, assignment, to, now);
+  await enforceGuards(tx, ctx, assignment, to, now);
   const before = snapshot(assignment);
   assignment.statusBeforeHold = to === 'on_hold' ? from : null;
   assignment.status = to;
@@ -86,6 +100,7 @@ export async function changeStatus(
     action: 'status_changed',
     before,
     after: snapshot(assignment),
+    reason,
   });
 }
 

@@ -1,4 +1,5 @@
 import { AuditEntryEntity, type EntityManager } from '@takst/db';
+import { queueEvent } from '../events/publisher';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 
@@ -52,6 +53,8 @@ export interface AuditInput {
   action: string;
   before: Snapshot | null;
   after: Snapshot | null;
+  /** Why, where the caller gave a reason (status changes); it travels with the event. */
+  reason?: string | null;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface AuditInput {
  * the change it describes, so a change never lands without its entry or the other way round.
  */
 export function recordAudit(tx: EntityManager, ctx: Pick<ServiceContext, 'actor' | 'requestId'>, input: AuditInput) {
+  const changes = diff(input.before, input.after);
+  const occurredAt = new Date();
   tx.create(AuditEntryEntity, {
     id: uuidv7(),
     entityType: input.entityType,
@@ -67,7 +72,16 @@ export function recordAudit(tx: EntityManager, ctx: Pick<ServiceContext, 'actor'
     actorId: ctx.actor.clientId,
     actorName: ctx.actor.name,
     requestId: ctx.requestId,
-    changes: diff(input.before, input.after),
-    occurredAt: new Date(),
+    changes,
+    occurredAt,
+  });
+  // Every audited change is also an event, written when the transaction commits.
+  queueEvent(tx, {
+    ...input,
+    reason: input.reason ?? null,
+    changes,
+    actor: ctx.actor,
+    requestId: ctx.requestId,
+    occurredAt,
   });
 }

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@takst/db';
+import { toAppraiserDto } from '../appraisers/mapper';
+import { findAppraiserRow } from '../appraisers/read-model';
+import { toAssignmentDto } from '../assignments/mapper';
+import { findAssignmentRow } from '../assignments/read-model';
+import { toInspectionDto } from '../inspections/mapper';
+import { findInspectionRow } from '../inspections/read-model';
+import { ISO_MS, selectRows } from '../lib/read-model';
+import { type NoteRecord, toNoteDto } from '../notes/mapper';
+import { toPartyDto } from '../parties/mapper';
+import { findPartyRow } from '../parties/read-model';
+import { toPropertyDto } from '../properties/mapper';
+import { findPropertyRow } from '../properties/read-model';
+import { toReportDto } from '../reports/mapper';
+import { findReportRow } from '../reports/read-model';
+
+type Loader = (em: EntityManager, id: string) => Promise<unknown>;
+
+const maybe =
+  <Row, Dto>(find: (em: EntityManager, id: string) => Promise<Row | undefined>, map: (row: Row) => Dto): Loader =>
+  async (em, id) => {
+    const row = await find(em, id);
+    return row === undefined ? null : map(row);
+  };
+
+async function findNoteRow(em: EntityManager, id: string): Promise<NoteRecord | undefined> {
+  const rows = await selectRows<NoteRecord>(
+    em,
+    `select id, assignment_id as "assignmentId", author, source_system as "sourceSystem", text, actor_id as "actorId",
+       to_char(created_at at time zone 'UTC', ${ISO_MS}) as "createdAt"
+     from notes where id = ?`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** The DTO an event carries, by entity type: what the API would answer for it right after the change. */
+export const EVENT_DATA_LOADERS: Record<string, Loader> = {
+  assignment: maybe((em, id) => findAssignmentRow(em, { id }), toAssignmentDto),
+  property: maybe(findPropertyRow, toPropertyDto),
+  party: maybe(findPartyRow, toPartyDto),
+  appraiser: maybe(findAppraiserRow, toAppraiserDto),
+  inspection: maybe(findInspectionRow, (row) => toInspectionDto(row, row.appraiserName)),
+  report: maybe(findReportRow, toReportDto),
+  note: maybe(findNoteRow, toNoteDto),
+};
