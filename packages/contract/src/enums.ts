@@ -42,6 +42,8 @@ export const SCOPES = [
   'appraisers:read',
   'appraisers:write',
   'audit:read',
+  'events:read',
+  'webhooks:manage',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -72,6 +74,14 @@ export const ERROR_CODES = [
   'REVIEWER_IS_AUTHOR',
   'PROPERTY_IDENTITY_CONFLICT',
   'DUPLICATE_ORGANIZATION_NUMBER',
+  'API_CLIENT_NOT_FOUND',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_INVALID',
+  'EXTERNAL_REF_NOT_FOUND',
+  'EXTERNAL_REF_CONFLICT',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REFUSED',
+  'DELIVERY_NOT_FOUND',
   'RATE_LIMITED',
   'CONFLICT',
   'BAD_REQUEST',
