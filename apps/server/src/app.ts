@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { appRouter, createRootContext, type Logger, type Platform } from '@takst/api';
+import { appRouter, createRootContext, DomainError, type Logger, type Platform } from '@takst/api';
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
@@ -36,9 +36,39 @@ async function readiness(platform: Platform, state: AppState) {
 /** Enough for a bulk call of a few hundred items; more is refused before it is parsed. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-/** Creates the root tRPC context of a request: its id and its Authorization header. */
-export const trpcContextFor = (platform: Platform, req: IncomingMessage) =>
-  createRootContext(platform, { requestId: requestIdOf(req), authorization: req.headers.authorization ?? null });
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? null);
+}
+
+/**
+ * Creates the root tRPC context of a request: its id, its Authorization and Idempotency-Key
+ * headers, and how many procedure calls it carries (the rate limit and idempotency need both).
+ */
+export const trpcContextFor = (platform: Platform, req: IncomingMessage, calls: number) =>
+  createRootContext(
+    platform,
+    {
+      requestId: requestIdOf(req),
+      authorization: req.headers.authorization ?? null,
+      idempotencyKey: headerOf(req, 'idempotency-key'),
+    },
+    { calls },
+  );
+
+/**
+ * `Retry-After` when a call was rate-limited: the longest wait any call in the request was told,
+ * so a client that honours the header retries the whole batch once it would be let through.
+ */
+export function rateLimitHeaders(errors: ReadonlyArray<TRPCError | undefined>): Record<string, string> {
+  let seconds = 0;
+  for (const error of errors) {
+    if (!(error instanceof DomainError) || error.errorCode !== 'RATE_LIMITED') continue;
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') seconds = Math.max(seconds, retryAfter);
+  }
+  return seconds > 0 ? { 'retry-after': String(seconds) } : {};
+}
 
 /** Logs what went wrong inside a procedure; refusals (4xx) are the caller's business, not ours. */
 export function logProcedureError(logger: Logger, error: TRPCError, path: string | undefined, requestId?: string) {
@@ -72,8 +102,9 @@ export function createApp(platform: Platform, state: AppState): express.Express 
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,
-      createContext: ({ req }) => trpcContextFor(platform, req),
+      createContext: ({ req, info }) => trpcContextFor(platform, req, info.calls.length),
       onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
+      responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),
     }),
   );
 

@@ -1,5 +1,6 @@
 import { isWellFormedApiKey } from '@takst/api';
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/schedule';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -21,7 +22,33 @@ const envSchema = z.object({
   TAKST_DEMO_DATA: z.stringbool().default(false),
   /** Answer plain tRPC calls without the Express adapter (see trpc-fast-path.ts). */
   TAKST_TRPC_FAST_PATH: z.stringbool().default(true),
+  /** Sustained procedure calls per second per API client, per server process. */
+  TAKST_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
+  /** Calls an API client may make at once after a quiet spell (the token bucket's size). */
+  TAKST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** Run the webhook delivery worker inside the server process (`worker` runs it on its own). */
+  TAKST_WEBHOOK_WORKER: z.stringbool().default(true),
+  /** Webhook URLs resolving to private addresses: refused (false), loopback only, or all (true). */
+  TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(['false', 'loopback', 'true']).default('false'),
+  /** How long a webhook receiver has to answer. */
+  TAKST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** Delays before each delivery attempt (`0,5s,5m,…`); their number is the number of attempts. */
+  TAKST_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseRetrySchedule(text);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: (error as Error).message, input: text });
+        return z.NEVER;
+      }
+    })
+    .default(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE)),
+  /** Webhook attempts in flight at once per process. */
+  TAKST_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** How often the webhook worker looks for due attempts and missed events. */
+  TAKST_WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(500).max(60_000).default(2000),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -5,13 +5,16 @@ import { seedDemoData } from './demo/seed';
 import { createLogger } from './logger';
 import { runMigrations, withStartupLock } from './migrate';
 import { openDatabase, startServer } from './server';
+import { startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
 
-const USAGE = `usage: takst-server [serve|migrate|demo] [--demo]
+const USAGE = `usage: takst-server [serve|migrate|demo|worker] [--demo]
 
   serve    apply pending migrations, then serve HTTP (the default)
            --demo  first fill an empty database with demo data (as TAKST_DEMO_DATA=true)
   migrate  apply pending migrations and exit
-  demo     apply pending migrations, fill an empty database with demo data, and exit`;
+  demo     apply pending migrations, fill an empty database with demo data, and exit
+  worker   apply pending migrations, then deliver webhooks until SIGTERM, without serving HTTP
+           (needs DATABASE_URL; run the server with TAKST_WEBHOOK_WORKER=false to leave it to these)`;
 
 type Logger = ReturnType<typeof createLogger>;
 
@@ -39,8 +42,8 @@ async function withMigratedDatabase(config: Config, logger: Logger, work: (orm: 
   }
 }
 
-async function serve(config: Config, logger: Logger, demoData: boolean) {
-  const server = await startServer({ config, logger, demoData });
+/** SIGTERM/SIGINT run `close` and exit 0 (1 if it fails); a second signal exits at once. */
+function exitOnSignal(logger: Logger, close: () => Promise<void>) {
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -49,7 +52,7 @@ async function serve(config: Config, logger: Logger, demoData: boolean) {
     }
     signalled = true;
     logger.info({ signal }, 'shutting down');
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -61,6 +64,26 @@ async function serve(config: Config, logger: Logger, demoData: boolean) {
   process.on('SIGINT', shutdown);
 }
 
+async function serve(config: Config, logger: Logger, demoData: boolean) {
+  const server = await startServer({ config, logger, demoData });
+  exitOnSignal(logger, () => server.close());
+}
+
+/** The webhook delivery worker alone, against the shared database (an embedded one would be its own). */
+async function runWorker(config: Config, logger: Logger) {
+  const databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    console.error('The worker command needs DATABASE_URL: the database the servers use.');
+    process.exit(2);
+  }
+  // Listening before the worker logs that it runs, so a SIGTERM right after still stops it cleanly.
+  let worker: Promise<WebhookWorker> | undefined;
+  exitOnSignal(logger, async () => (await worker)?.stop(config.SHUTDOWN_TIMEOUT_MS));
+  await withMigratedDatabase(config, logger, async () => undefined);
+  worker = startConfiguredWebhookWorker(config, databaseUrl, logger);
+  await worker;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -70,7 +93,7 @@ async function main(): Promise<void> {
   const flags = args.filter((arg) => arg.startsWith('--'));
   const [command = 'serve', ...rest] = args.filter((arg) => !arg.startsWith('--'));
   const unknown = [...flags.filter((flag) => flag !== '--demo'), ...rest];
-  if (!['serve', 'migrate', 'demo'].includes(command) || unknown.length > 0) {
+  if (!['serve', 'migrate', 'demo', 'worker'].includes(command) || unknown.length > 0) {
     console.error(`unknown command or option: ${[command, ...unknown].join(' ')}\n\n${USAGE}`);
     process.exit(2);
   }
@@ -97,6 +120,7 @@ async function main(): Promise<void> {
       );
     });
   }
+  if (command === 'worker') return runWorker(config, logger);
   return serve(config, logger, flags.includes('--demo'));
 }
 

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, createPlatform, type Platform } from '@takst/api';
+import { appRouter, closeEventStreams, createPlatform, type Platform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
-import { createApp, logProcedureError, MAX_BODY_BYTES, trpcContextFor } from './app';
+import { createApp, logProcedureError, MAX_BODY_BYTES, rateLimitHeaders, trpcContextFor } from './app';
 import { bootstrapAdmin } from './bootstrap';
 import type { Config } from './config';
 import { seedDemoData } from './demo/seed';
@@ -12,6 +12,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgre
 import { runMigrations, withStartupLock } from './migrate';
 import { beginRequest, requestIdOf } from './request-id';
 import { createTrpcFastPath } from './trpc-fast-path';
+import { configureApiWebhooks, startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
 
 export interface RunningServer {
   url: string;
@@ -44,7 +45,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 export async function startServer({ config, logger, printOnce, demoData }: StartOptions): Promise<RunningServer> {
   const database = await openDatabase(config, logger);
   let orm: MikroORM | undefined;
-  let platform: Platform;
+  let platform: Platform | undefined;
+  let webhooks: WebhookWorker | undefined;
   try {
     orm = await MikroORM.init(
       createOrmConfig({
@@ -53,7 +55,10 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
     );
-    platform = createPlatform(orm, logger);
+    platform = createPlatform(orm, logger, {
+      rateLimit: { perSecond: config.TAKST_RATE_LIMIT_PER_SECOND, burst: config.TAKST_RATE_LIMIT_BURST },
+      listenForApiClientChanges: true,
+    });
     const ready = platform;
     await withStartupLock(database.url, async () => {
       await runMigrations(ready.orm, logger);
@@ -65,21 +70,26 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       );
       if (demoData || config.TAKST_DEMO_DATA) await seedDemoData(ready, logger);
     });
+    configureApiWebhooks(orm, config);
+    if (config.TAKST_WEBHOOK_WORKER) webhooks = await startConfiguredWebhookWorker(config, database.url, logger);
   } catch (error) {
+    await platform?.close().catch(() => undefined);
     await orm?.close().catch(() => undefined);
     await database.embedded?.stop().catch(() => undefined);
     throw error;
   }
 
+  const running = platform;
   const state = { shuttingDown: false };
-  const app = createApp(platform, state);
+  const app = createApp(running, state);
   const fastPath = config.TAKST_TRPC_FAST_PATH
     ? createTrpcFastPath({
         router: appRouter,
         prefix: '/trpc/',
         maxBodyBytes: MAX_BODY_BYTES,
-        createContext: (req) => trpcContextFor(platform, req),
+        createContext: (req, request) => trpcContextFor(running, req, request.calls),
         onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
+        responseHeaders: rateLimitHeaders,
       })
     : undefined;
   const server = createServer((req, res) => {
@@ -104,7 +114,13 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   const close = () => {
     closing ??= (async () => {
       state.shuttingDown = true;
-      await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      // Live event streams never finish on their own: end them so draining does not wait for them.
+      await closeEventStreams(running);
+      await Promise.all([
+        drain(server, config.SHUTDOWN_TIMEOUT_MS, logger),
+        webhooks?.stop(config.SHUTDOWN_TIMEOUT_MS),
+      ]);
+      await running.close();
       await orm.close();
       await database.embedded?.stop();
       logger.info({}, 'takst server stopped');

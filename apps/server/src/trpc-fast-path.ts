@@ -17,8 +17,11 @@ export interface FastPathOptions<TRouter extends AnyTRPCRouter> {
   /** Where tRPC is mounted, e.g. `/trpc/`. */
   prefix: string;
   maxBodyBytes: number;
-  createContext(req: IncomingMessage): inferRouterContext<TRouter>;
+  /** `calls`: how many procedure calls the request carries, as tRPC's `info.calls.length`. */
+  createContext(req: IncomingMessage, request: { calls: number }): inferRouterContext<TRouter>;
   onError(opts: { error: TRPCError; path: string | undefined; ctx: inferRouterContext<TRouter> | undefined }): void;
+  /** Headers to add from the calls' errors, as the adapter's `responseMeta` adds them. */
+  responseHeaders?(errors: TRPCError[]): Record<string, string>;
 }
 
 export interface FastPath {
@@ -66,7 +69,7 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
 
     async handle(req, res) {
       const { query, type, isBatch, paths } = parse(req);
-      const ctx = options.createContext(req);
+      const ctx = options.createContext(req, { calls: paths.length });
       // Read and parsed once, on the first call's demand, like tRPC's adapter does; a failure
       // here becomes each call's error.
       const inputs = memoize(async () => {
@@ -103,8 +106,10 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       );
       const responses = settled.map(([response]) => response);
       const errors = settled.map(([, error]) => error);
+      const definedErrors = errors.filter((error): error is TRPCError => error !== undefined);
       const body = JSON.stringify(isBatch ? responses : responses[0]);
       res.writeHead(getHTTPStatusCode(isBatch ? responses : (responses[0] as TRPCResponse), errors), {
+        ...options.responseHeaders?.(definedErrors),
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         ...(errors.some((error) => error?.code === 'PAYLOAD_TOO_LARGE') ? { connection: 'close' } : {}),

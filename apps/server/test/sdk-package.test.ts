@@ -50,9 +50,9 @@ afterAll(async () => {
 });
 
 describe('the packed @takst/sdk', () => {
-  it('installs with only @trpc/client and @trpc/server beside it', async () => {
+  it('installs with only @trpc/client, @trpc/server and eventsource beside it', async () => {
     const installed = (await readdir(path.join(consumerDir, 'node_modules'))).filter((d) => !d.startsWith('.'));
-    expect(installed.sort()).toEqual(['@takst', '@trpc', 'typescript']);
+    expect(installed.sort()).toEqual(['@takst', '@trpc', 'eventsource', 'eventsource-parser', 'typescript']);
     expect((await readdir(path.join(consumerDir, 'node_modules/@trpc'))).sort()).toEqual(['client', 'server']);
   });
 
@@ -81,7 +81,7 @@ describe('the packed @takst/sdk', () => {
     });
     afterAll(() => server?.close());
 
-    it('round-trips create, get, list and a typed error', async () => {
+    it('round-trips create, get, list, a typed error, events, a subscription and a webhook', async () => {
       const build = await tsc(['-p', 'tsconfig.json']);
       expect(build.output).toBe('');
       const { stdout } = await run(process.execPath, ['out/consumer.js'], {
@@ -95,6 +95,10 @@ describe('the packed @takst/sdk', () => {
         sameAsFetched: true,
         notFoundCode: 'ASSIGNMENT_NOT_FOUND',
         knowsTypes: 9,
+        iterated: ['assignment.created'],
+        streamed: { type: 'assignment.created', entityId: result.id },
+        webhook: { type: 'assignment.created', entityId: result.id },
+        tamperedReason: 'bad_signature',
       });
       const stored = await server.admin.assignments.get.query({ id: result.id as string });
       expect(stored.client.name).toBe('Consumer Test AS');

@@ -21,7 +21,7 @@ export function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -31,13 +31,13 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** Creates the bench database on the server when absent; returns its URL. */
-export async function ensureBenchDatabase(serverUrl: string): Promise<string> {
+/** Creates the bench database (a plain identifier) on the server when absent; returns its URL. */
+export async function ensureBenchDatabase(serverUrl: string, database: string = BENCH_DATABASE): Promise<string> {
   await withClient(serverUrl, async (client) => {
-    const found = await client.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
-    if (found.rowCount === 0) await client.query(`create database ${BENCH_DATABASE}`);
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database ${database}`);
   });
-  return withDatabase(serverUrl, BENCH_DATABASE);
+  return withDatabase(serverUrl, database);
 }
 
 function insertStatement(rowCount: number): string {

@@ -14,11 +14,14 @@ export interface Started {
 export interface StartOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Send the child's stdout to our stderr, keeping our stdout for the report alone. */
+  stdoutToStderr?: boolean;
 }
 
 /** Spawns a long-running child that `stopAll` will stop; its output goes to our terminal. */
 export function startProcess(name: string, command: string, args: string[], options: StartOptions): Started {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'inherit', 'inherit'] });
+  const { stdoutToStderr, ...spawnOptions } = options;
+  const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', stdoutToStderr ? 2 : 'inherit', 'inherit'] });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -52,8 +55,14 @@ export function killAllNow(): void {
 }
 
 /** Runs a command to completion, failing on a non-zero exit or after `timeoutMs`. */
-export async function runCommand(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+export async function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  stdoutToStderr = false,
+): Promise<void> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', stdoutToStderr ? 2 : 'inherit', 'inherit'] });
   running.add(child);
   const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
   try {

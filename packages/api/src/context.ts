@@ -6,4 +6,6 @@ export interface RootContext {
   requestId: string;
   /** The raw Authorization header, resolved to an API client by the auth middleware. */
   authorization: string | null;
+  /** The raw Idempotency-Key header; mutations check and honour it, queries ignore it. */
+  idempotencyKey: string | null;
 }

@@ -23,6 +23,7 @@ const defaultErrorCodes: Partial<Record<TrpcCode, ErrorCode>> = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
 export function errorCodeOf(error: TRPCError): ErrorCode {

@@ -3,6 +3,7 @@ export { generateApiKey, hashApiKey, isWellFormedApiKey } from './auth/api-keys'
 export { createApiClient } from './auth/service';
 export type { RootContext } from './context';
 export { DomainError } from './errors';
+export { closeEventStreams } from './events/feed';
 export { type Logger, silentLogger } from './lib/logger';
 export { uuidv7 } from './lib/uuid';
 export { type Actor, createPlatform, createRootContext, type Platform, platformOf } from './platform';

@@ -1,29 +1,79 @@
 import type { EntityManager, MikroORM } from '@takst/db';
+import { ApiClientListener } from './auth/api-client-listener';
 import { ApiKeyCache } from './auth/api-key-cache';
 import type { RootContext } from './context';
 import { EventPublisher } from './events/publisher';
+import { IdempotencyStore } from './idempotency/store';
 import type { Logger } from './lib/logger';
+import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limit/rate-limiter';
 
 /** The server's long-lived resources, handed to the API once at start-up. */
 export interface Platform {
   orm: MikroORM;
   logger: Logger;
   apiKeys: ApiKeyCache;
+  rateLimiter: RateLimiter;
+  idempotency: IdempotencyStore;
+  /** Closes what the platform opened itself (listener, lock connections); the ORM stays open. */
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Per API client, per process; 50 calls a second with bursts of 100 by default. */
+  rateLimit?: RateLimit;
+  /**
+   * Hear of API-client changes made by any process, so resolved keys may be cached. Servers do;
+   * without it (one-off commands) every key is looked up in the database.
+   */
+  listenForApiClientChanges?: boolean;
+  /** Connections for idempotency locks; the ORM pool's size by default. */
+  idempotencyPoolMax?: number;
+}
+
+/** What the HTTP layer knows of a request beyond its root context. */
+export interface HttpRequestInfo {
+  /** Procedure calls the request carries: 1, or the size of a batch. */
+  calls: number;
+}
+
+/** The root context's fields, with an Idempotency-Key for callers that have one. */
+export type RootContextInput = Omit<RootContext, 'idempotencyKey'> & { idempotencyKey?: string | null };
+
+interface RequestResources {
+  platform: Platform;
+  http: HttpRequestInfo | null;
 }
 
 // Resources travel beside the context, never in it, so they never reach the router's type.
-const platforms = new WeakMap<RootContext, Platform>();
+const requests = new WeakMap<RootContext, RequestResources>();
 
-export function createRootContext(platform: Platform, request: RootContext): RootContext {
-  const ctx: RootContext = { requestId: request.requestId, authorization: request.authorization };
-  platforms.set(ctx, platform);
+/**
+ * Makes a request's root context. HTTP requests pass `http`; in-process callers
+ * (`createCaller`: demo data, the server's own scripts) do not, and are not rate-limited.
+ */
+export function createRootContext(platform: Platform, request: RootContextInput, http?: HttpRequestInfo): RootContext {
+  const ctx: RootContext = {
+    requestId: request.requestId,
+    authorization: request.authorization,
+    idempotencyKey: request.idempotencyKey ?? null,
+  };
+  requests.set(ctx, { platform, http: http ?? null });
   return ctx;
 }
 
+function resourcesOf(ctx: RootContext): RequestResources {
+  const resources = requests.get(ctx);
+  if (!resources) throw new Error('Context was not made by createRootContext');
+  return resources;
+}
+
 export function platformOf(ctx: RootContext): Platform {
-  const platform = platforms.get(ctx);
-  if (!platform) throw new Error('Context was not made by createRootContext');
-  return platform;
+  return resourcesOf(ctx).platform;
+}
+
+/** What the HTTP layer said about the request; null for in-process calls. */
+export function httpRequestOf(ctx: RootContext): HttpRequestInfo | null {
+  return resourcesOf(ctx).http;
 }
 
 /** The authenticated caller, recorded on every write. */
@@ -44,10 +94,32 @@ export interface ServiceContext {
 }
 
 /**
- * The platform over an initialised ORM: its API-key cache, and the event publisher hooked into
- * every transaction's commit. Everything that writes through the API starts here.
+ * The platform over an initialised ORM: its API-key cache (kept honest by a change listener when
+ * asked for), the rate limiter, the idempotency store, and the event publisher hooked into every
+ * transaction's commit. Everything that writes through the API starts here; call `close()`
+ * before closing the ORM.
  */
-export function createPlatform(orm: MikroORM, logger: Logger): Platform {
+export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformOptions = {}): Platform {
   orm.em.getEventManager().registerSubscriber(new EventPublisher());
-  return { orm, logger, apiKeys: new ApiKeyCache(orm, logger) };
+  const connectionString = orm.config.get('clientUrl');
+  if (!connectionString) throw new Error('The ORM is configured without clientUrl; the platform needs one');
+  const apiKeys = new ApiKeyCache(orm, logger);
+  const listener = options.listenForApiClientChanges
+    ? new ApiClientListener(apiKeys, logger, { connectionString })
+    : null;
+  listener?.start();
+  const idempotency = new IdempotencyStore(
+    { connectionString, poolMax: options.idempotencyPoolMax ?? orm.config.get('pool')?.max ?? 10 },
+    logger,
+  );
+  return {
+    orm,
+    logger,
+    apiKeys,
+    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    idempotency,
+    async close() {
+      await Promise.all([listener?.close(), idempotency.close()]);
+    },
+  };
 }

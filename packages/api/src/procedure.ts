@@ -1,37 +1,61 @@
+import type { Scope } from '@takst/contract/enums';
+import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { parseBearer } from './auth/api-keys';
+import { refusalInPlaceOfKey } from './auth/key-answers';
 import { hasScope } from './auth/scopes';
 import { DomainError } from './errors';
-import { platformOf } from './platform';
-import { t } from './trpc';
+import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
+import { type Actor, httpRequestOf, type Platform, platformOf } from './platform';
+import { type ProcedureMeta, t } from './trpc';
 
-/**
- * The only procedure builder routers use: authenticates the caller, enforces the scope the
- * procedure declares in its meta (failing closed when it declares none), and forks the
- * EntityManager for the request.
- */
-export const procedure = t.procedure.use(async ({ ctx, meta, path, next }) => {
-  const platform = platformOf(ctx);
+function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path: string): Scope {
   const scope = meta?.scope;
-  if (!scope) {
-    platform.logger.error({ path }, 'procedure declares no scope; refusing it');
-    throw new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', `Procedure ${path} declares no scope`);
-  }
-  const key = parseBearer(ctx.authorization);
+  if (scope) return scope;
+  platform.logger.error({ path }, 'procedure declares no scope; refusing it');
+  throw new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', `Procedure ${path} declares no scope`);
+}
+
+async function authenticate(platform: Platform, authorization: string | null): Promise<Actor> {
+  const key = parseBearer(authorization);
   if (!key) {
     throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer tk_..."');
   }
   const actor = await platform.apiKeys.resolve(key);
   if (!actor) throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Unknown or revoked API key');
+  return actor;
+}
+
+function authorize(actor: Actor, scope: Scope): void {
   if (!hasScope(actor.scopes, scope)) {
     throw new DomainError('FORBIDDEN', 'MISSING_SCOPE', `This API key lacks the scope '${scope}'`, {
       requiredScope: scope,
     });
   }
-  return next({
-    ctx: {
-      actor,
-      em: platform.orm.em.fork(),
-      logger: platform.logger,
-    },
-  });
+}
+
+/**
+ * The only procedure builder routers use: authenticates the caller, charges its rate limit
+ * (HTTP calls only, one token per procedure call, refused ones included: they cost work too),
+ * enforces the scope the procedure declares in its meta (failing closed when it declares none),
+ * runs a mutation that carries an Idempotency-Key at most once per key, and forks the
+ * EntityManager for the request.
+ */
+export const procedure = t.procedure.use(async ({ ctx, meta, path, type, getRawInput, next }) => {
+  const platform = platformOf(ctx);
+  const http = httpRequestOf(ctx);
+  const scope = declaredScope(platform, meta, path);
+  const actor = await authenticate(platform, ctx.authorization);
+  if (http) platform.rateLimiter.charge(actor.clientId);
+  authorize(actor, scope);
+  const proceed = () =>
+    next({ ctx: { actor, em: platform.orm.em.fork(), logger: platform.logger, apiKeys: platform.apiKeys } });
+  if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed();
+
+  const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);
+  const fingerprint = fingerprintOf(path, await getRawInput());
+  const call = { clientId: actor.clientId, key, path, fingerprint, withheld: refusalInPlaceOfKey };
+  type Result = Awaited<ReturnType<typeof proceed>>;
+  // A replay answers without running the procedure; tRPC takes any result that carries its marker.
+  const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });
+  return platform.idempotency.execute(call, proceed, replay);
 });

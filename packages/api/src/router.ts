@@ -2,23 +2,29 @@ import { appraisersRouter } from './appraisers/router';
 import { assignmentsRouter } from './assignments/router';
 import { auditRouter } from './audit/router';
 import { apiClientsRouter } from './auth/router';
+import { eventsRouter } from './events/router';
+import { externalRefsRouter } from './external-refs/router';
 import { inspectionsRouter } from './inspections/router';
 import { notesRouter } from './notes/router';
 import { partiesRouter } from './parties/router';
 import { propertiesRouter } from './properties/router';
 import { reportsRouter } from './reports/router';
 import { router, t } from './trpc';
+import { webhooksRouter } from './webhooks/router';
 
 export const appRouter = router({
   apiClients: apiClientsRouter,
   appraisers: appraisersRouter,
   assignments: assignmentsRouter,
   audit: auditRouter,
+  externalRefs: externalRefsRouter,
+  events: eventsRouter,
   inspections: inspectionsRouter,
   notes: notesRouter,
   parties: partiesRouter,
   properties: propertiesRouter,
   reports: reportsRouter,
+  webhooks: webhooksRouter,
 });
 
 /** Calls procedures in-process, with the same auth, validation and audit as over HTTP. */

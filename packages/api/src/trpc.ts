@@ -24,6 +24,12 @@ export const t = initTRPC
   .create({
     // Stack traces stay in the logs, never in responses.
     isDev: false,
+    sse: {
+      // A ping now and then keeps proxies from closing a quiet event stream; a client that hears
+      // nothing for much longer takes the connection for dead and reconnects from its last event.
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 45_000 },
+    },
     errorFormatter({ shape, error, ctx }): TakstErrorShape {
       const errorCode = errorCodeOf(error);
       const data: TakstErrorData = {

@@ -20,8 +20,10 @@ export const apiClientSchema = z.object({
   revokedAt: timestampSchema.nullable(),
 });
 
-/** The key is only ever shown here, once. */
+/** The key is only ever shown here, once: in the answer to `create` and to `rotate`. */
 export const createdApiClientSchema = z.object({ client: apiClientSchema, apiKey: z.string() });
+
+export const apiClientIdInput = z.object({ id: idSchema });
 
 export const listApiClientsOutput = z.object({ items: z.array(apiClientSchema) });
 

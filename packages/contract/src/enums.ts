@@ -85,6 +85,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'CONFLICT',
   'BAD_REQUEST',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -34,4 +34,8 @@ export interface TakstErrorData {
   on?: string;
   /** DUPLICATE_ORGANIZATION_NUMBER: the party that already has the number. */
   existingPartyId?: string;
+  /** RATE_LIMITED: whole seconds until the next call is allowed (also the Retry-After header). */
+  retryAfterSeconds?: number;
+  /** CONFLICT on an idempotent retry of a call that issued an API key: the client it made. */
+  apiClientId?: string;
 }

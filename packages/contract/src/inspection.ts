@@ -11,7 +11,7 @@ const MAX_INSPECTION_MS = MAX_INSPECTION_HOURS * 60 * 60 * 1000;
 
 const expectedVersion = z.number().int().min(1);
 
-function checkTimeSlot(slot: { startsAt: string; endsAt: string }, ctx: z.core.$RefinementCtx) {
+export function checkTimeSlot(slot: { startsAt: string; endsAt: string }, ctx: z.core.$RefinementCtx) {
   const duration = Date.parse(slot.endsAt) - Date.parse(slot.startsAt);
   if (duration <= 0) {
     ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' });

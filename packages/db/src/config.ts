@@ -3,11 +3,13 @@ import { defineConfig, type Options, PostgreSqlDriver } from '@mikro-orm/postgre
 import { ApiClientEntity } from './entities/api-client';
 import { AppraiserEntity } from './entities/appraiser';
 import { AssignmentEntity } from './entities/assignment';
+import { ExternalRefEntity } from './entities/external-ref';
 import { AuditEntryEntity, NoteEntity, StatusChangeEntity } from './entities/history';
 import { InspectionEntity } from './entities/inspection';
 import { PartyEntity } from './entities/party';
 import { PropertyEntity } from './entities/property';
 import { ReportVersionEntity } from './entities/report-version';
+import { WebhookEndpointEntity } from './entities/webhook-endpoint';
 import { migrationsList } from './migrations/index';
 
 export const entities = [
@@ -15,12 +17,14 @@ export const entities = [
   AppraiserEntity,
   AssignmentEntity,
   AuditEntryEntity,
+  ExternalRefEntity,
   InspectionEntity,
   NoteEntity,
   PartyEntity,
   PropertyEntity,
   ReportVersionEntity,
   StatusChangeEntity,
+  WebhookEndpointEntity,
 ];
 
 export interface OrmConfigInput {

@@ -11,6 +11,7 @@ export { createOrmConfig, entities, type OrmConfigInput } from './config';
 export { type ApiClient, ApiClientEntity } from './entities/api-client';
 export { type Appraiser, AppraiserEntity, type CertificationRecord } from './entities/appraiser';
 export { type Assignment, AssignmentEntity } from './entities/assignment';
+export { type ExternalRef, ExternalRefEntity } from './entities/external-ref';
 export {
   type AuditEntry,
   AuditEntryEntity,
@@ -23,4 +24,5 @@ export { type Inspection, InspectionEntity, type PreviousTime } from './entities
 export { type Party, PartyEntity } from './entities/party';
 export { type Property, PropertyEntity } from './entities/property';
 export { type ReportVersion, ReportVersionEntity } from './entities/report-version';
+export { type WebhookEndpoint, WebhookEndpointEntity } from './entities/webhook-endpoint';
 export { migrationsList } from './migrations/index';

@@ -1,5 +1,6 @@
-// Builds dist/: ESM and CJS bundles (only @trpc/* stays external) and one bundled declaration
-// file, written twice (.d.ts for import, .d.cts for require) so both resolutions get a match.
+// Builds dist/: ESM and CJS bundles (only the dependencies, @trpc/* and eventsource, stay
+// external) and one bundled declaration file, written twice (.d.ts for import, .d.cts for
+// require) so both resolutions get a match.
 //
 // The router's type is taken from declarations that tsc emits for @takst/api: those name only
 // what the router's type needs, so the bundle never walks into the ORM or the server.
@@ -27,7 +28,7 @@ for (const format of ['esm', 'cjs']) {
     format,
     platform: 'neutral',
     target: 'es2022',
-    external: ['@trpc/*'],
+    external: ['@trpc/*', 'eventsource'],
     sourcemap: true,
     logLevel: 'warning',
   });

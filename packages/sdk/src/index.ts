@@ -1,5 +1,5 @@
 import type { AppRouter } from '@takst/api/router-type';
-import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
 export {
@@ -15,6 +15,17 @@ export {
   SCOPES,
 } from '@takst/contract/enums';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
+export { createTakstClient, type TakstClient, type TakstClientOptions } from './client';
+export type { EventHelpers, EventPage, IterateEventsOptions, TakstEvent } from './events';
+export { type IdempotentCallOptions, withIdempotencyKey } from './idempotency';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHeaders,
+  type WebhookPayload,
+  WebhookVerificationError,
+  type WebhookVerificationFailure,
+} from './webhooks';
 export type { AppRouter };
 
 /** Inputs of every procedure, e.g. `RouterInputs['assignments']['create']`. */
@@ -38,39 +49,6 @@ export type Note = RouterOutputs['notes']['list']['items'][number];
 export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
 export type ApiClient = RouterOutputs['apiClients']['list']['items'][number];
 export type Scope = ApiClient['scopes'][number];
-
-type HeaderMap = Record<string, string>;
-
-export interface TakstClientOptions {
-  /** The platform's address, e.g. `https://takst.example.no`; `/trpc` is added. */
-  baseUrl: string;
-  /** An API key, `tk_...`. */
-  apiKey: string;
-  /** A fetch implementation; the global one by default. */
-  fetch?: typeof globalThis.fetch;
-  /** Extra headers for every request, or a function that makes them per request. */
-  headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
-}
-
-export type TakstClient = TRPCClient<AppRouter>;
-
-/** A typed client of the whole API: `client.assignments.create.mutate({...})`. */
-export function createTakstClient(options: TakstClientOptions): TakstClient {
-  const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
-  const authorization = `Bearer ${options.apiKey}`;
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        headers: async () => {
-          const extra = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
-          return { ...extra, authorization };
-        },
-      }),
-    ],
-  });
-}
 
 /** An error the platform answered with; `error.data` carries `errorCode`, `requestId` and `issues`. */
 export type TakstClientError = TRPCClientError<AppRouter>;

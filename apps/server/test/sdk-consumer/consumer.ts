@@ -8,6 +8,10 @@ import {
   isTakstError,
   type RouterInputs,
   type RouterOutputs,
+  type TakstEvent,
+  verifyWebhook,
+  WebhookVerificationError,
+  withIdempotencyKey,
 } from '@takst/sdk';
 
 const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
@@ -23,7 +27,7 @@ const input: RouterInputs['assignments']['create'] = {
   client: { name: 'Consumer Test AS', organizationNumber: '923609016' },
 };
 
-const created: Assignment = await client.assignments.create.mutate(input);
+const created: Assignment = await client.assignments.create.mutate(input, withIdempotencyKey(`consumer-${Date.now()}`));
 const type: AssignmentType = created.type;
 const status: AssignmentStatus = created.status;
 const fetched: RouterOutputs['assignments']['get'] = await client.assignments.get.query({ id: created.id });
@@ -36,6 +40,55 @@ try {
   if (isTakstError(error, 'ASSIGNMENT_NOT_FOUND')) notFoundCode = error.data?.errorCode;
 }
 
+const iterated: string[] = [];
+for await (const event of client.events.iterate({ entityId: created.id, pageSize: 10 })) iterated.push(event.type);
+
+/** The first live event about the new assignment, replayed from the start of the log. */
+function firstStreamed(): Promise<TakstEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no event within 10 s')), 10_000);
+    const subscription = client.events.subscribe.subscribe(
+      { after: 0, types: ['assignment.created'] },
+      {
+        onData: ({ id, data }) => {
+          if (data.entityId !== created.id || id !== String(data.sequence)) return;
+          clearTimeout(timer);
+          subscription.unsubscribe();
+          resolve(data);
+        },
+        onError: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      },
+    );
+  });
+}
+const streamed = await firstStreamed();
+
+/** Signs a webhook as the platform does, with Web Crypto. */
+async function signWebhook(secretBytes: Uint8Array<ArrayBuffer>, id: string, timestamp: string, body: string) {
+  const key = await crypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  return `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
+}
+const secretBytes = crypto.getRandomValues(new Uint8Array(32));
+const secret = `whsec_${btoa(String.fromCharCode(...secretBytes))}`;
+const webhookBody = JSON.stringify({ type: streamed.type, timestamp: streamed.occurredAt, data: streamed });
+const timestamp = String(Math.floor(Date.now() / 1000));
+const webhookHeaders = {
+  'webhook-id': 'msg_consumer',
+  'webhook-timestamp': timestamp,
+  'webhook-signature': await signWebhook(secretBytes, 'msg_consumer', timestamp, webhookBody),
+};
+const webhook = await verifyWebhook<TakstEvent>(webhookBody, webhookHeaders, secret);
+let tamperedReason: string | undefined;
+try {
+  await verifyWebhook(`${webhookBody} `, webhookHeaders, secret);
+} catch (error) {
+  if (error instanceof WebhookVerificationError) tamperedReason = error.reason;
+}
+
 console.log(
   JSON.stringify({
     id: created.id,
@@ -46,5 +99,9 @@ console.log(
     listed: page.items.map((a) => a.id),
     notFoundCode,
     knowsTypes: ASSIGNMENT_TYPES.length,
+    iterated,
+    streamed: { type: streamed.type, entityId: streamed.entityId },
+    webhook: { type: webhook.type, entityId: webhook.data.entityId },
+    tamperedReason,
   }),
 );

@@ -1,6 +1,6 @@
 import type { ListAssignmentsInput } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
-import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { decodeCursor, encodeCursor, type Keyset } from '../lib/cursor';
 import { ISO_MS, placeholders, selectRows } from '../lib/read-model';
 import type { AssignmentRow } from './mapper';
 
@@ -8,8 +8,8 @@ const party = (alias: string) => `json_build_object('id', ${alias}.id, 'kind', $
   'email', ${alias}.email, 'phone', ${alias}.phone, 'organizationNumber', ${alias}.organization_number)`;
 
 // One row per assignment with the summaries the DTO shows; relations are primary-key lookups.
-const SELECT = `
-  select a.id, a.reference, a.type, a.status, a.status_before_hold as "statusBeforeHold", a.version,
+const COLUMNS = `
+  a.id, a.reference, a.type, a.status, a.status_before_hold as "statusBeforeHold", a.version,
     a.due_date as "dueDate", a.notes,
     to_char(a.created_at at time zone 'UTC', ${ISO_MS}) as "createdAt",
     to_char(a.updated_at at time zone 'UTC', ${ISO_MS}) as "updatedAt",
@@ -20,8 +20,8 @@ const SELECT = `
     ${party('c')} as client,
     ${party('pay')} as payer,
     case when b.id is null then null else ${party('b')} end as broker,
-    case when ap.id is null then null else json_build_object('id', ap.id, 'name', ap.name) end as appraiser
-  from assignments a
+    case when ap.id is null then null else json_build_object('id', ap.id, 'name', ap.name) end as appraiser`;
+const RELATIONS = `
   join properties p on p.id = a.property_id
   join parties c on c.id = a.client_id
   join parties pay on pay.id = a.payer_id
@@ -33,7 +33,11 @@ export async function findAssignmentRow(
   by: { id: string } | { reference: string },
 ): Promise<AssignmentRow | undefined> {
   const [column, value] = 'id' in by ? ['id', by.id] : ['reference', by.reference];
-  const rows = await selectRows<AssignmentRow>(em, `${SELECT} where a.${column} = ?`, [value]);
+  const rows = await selectRows<AssignmentRow>(
+    em,
+    `select ${COLUMNS} from assignments a ${RELATIONS} where a.${column} = ?`,
+    [value],
+  );
   return rows[0];
 }
 
@@ -56,24 +60,163 @@ export function searchPatterns(q: string): string[] {
     .map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 }
 
-function filterConditions(input: ListAssignmentsInput): { conditions: string[]; params: unknown[] } {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, ...values: unknown[]) => {
-    conditions.push(sql);
-    params.push(...values);
+interface Conditions {
+  sql: string[];
+  params: unknown[];
+}
+
+const condition = (sql: string, ...params: unknown[]): Conditions => ({ sql: [sql], params });
+const combine = (parts: readonly Conditions[]): Conditions => ({
+  sql: parts.flatMap((part) => part.sql),
+  params: parts.flatMap((part) => part.params),
+});
+const whereClause = ({ sql }: Conditions) => (sql.length > 0 ? `where ${sql.join(' and ')}` : '');
+
+/** The statuses in the partial indexes of Migration20261127150000_list_indexes: keep both lists alike. */
+const ACTIVE_STATUSES: readonly string[] = [
+  'received',
+  'confirmed',
+  'inspection_booked',
+  'inspected',
+  'drafting',
+  'in_review',
+  'on_hold',
+];
+
+interface Filters {
+  /** Every filter but `q`, as conditions on `assignments a`. */
+  all: Conditions;
+  /** Those that lead an index of their own, each alone: walking it passes only their rows. */
+  indexed: Conditions[];
+}
+
+/** The conditions `make` gives for a filter's value, or none when the filter is not given. */
+const given = <T>(value: T | undefined, make: (value: T) => Conditions) =>
+  value === undefined ? undefined : make(value);
+
+function filterConditions(input: ListAssignmentsInput): Filters {
+  const status = given(input.status, (values) => condition(`a.status in (${placeholders(values)})`, ...values));
+  const appraiser = given(input.appraiserId, (id) => condition('a.appraiser_id = ?', id));
+  const client = given(input.clientId, (id) => condition('a.client_id = ?', id));
+  const municipality = given(input.municipality, (code) => condition('a.municipality = ?', code));
+  const rest = [
+    given(input.type, (values) => condition(`a.type in (${placeholders(values)})`, ...values)),
+    given(input.createdFrom, (at) => condition('a.created_at >= ?', at)),
+    given(input.createdTo, (at) => condition('a.created_at < ?', at)),
+    // Means `due_date < ?` (undated never matches, and the bound is a calendar date), written on
+    // the key the due-date indexes hold, so it bounds their range instead of filtering a walk.
+    given(input.dueBefore, (date) => condition(`${SORTS.dueDate.expression} < ?`, date)),
+    given(input.updatedSince, (at) => condition('a.updated_at >= ?', at)),
+  ];
+  const activeOnly = input.status?.every((value) => ACTIVE_STATUSES.includes(value)) ? status : undefined;
+  return {
+    all: combine([status, appraiser, client, municipality, ...rest].filter((part) => part !== undefined)),
+    indexed: [appraiser, client, municipality, activeOnly].filter((part) => part !== undefined),
   };
-  if (input.status) add(`a.status in (${placeholders(input.status)})`, ...input.status);
-  if (input.type) add(`a.type in (${placeholders(input.type)})`, ...input.type);
-  if (input.appraiserId) add('a.appraiser_id = ?', input.appraiserId);
-  if (input.clientId) add('a.client_id = ?', input.clientId);
-  if (input.municipality) add('a.municipality = ?', input.municipality);
-  if (input.createdFrom) add('a.created_at >= ?', input.createdFrom);
-  if (input.createdTo) add('a.created_at < ?', input.createdTo);
-  if (input.dueBefore) add('a.due_date < ?', input.dueBefore);
-  if (input.updatedSince) add('a.updated_at >= ?', input.updatedSince);
-  if (input.q) for (const pattern of searchPatterns(input.q)) add('a.search_text like ?', pattern);
-  return { conditions, params };
+}
+
+/** Rows after the cursor's row, in the list's order. */
+function keysetConditions(sort: ListAssignmentsInput['sort'], direction: string, after: Keyset): Conditions {
+  const { expression } = SORTS[sort];
+  // Past the last dated row only undated ones remain. A row comparison with 'infinity' reads to
+  // the planner as "beyond the highest key" (about no rows), which made it pick plans that then
+  // filtered every undated row; an equality on 'infinity' is estimated from its real frequency.
+  if (sort === 'dueDate' && direction === 'asc' && after.at === 'infinity') {
+    return { sql: [`${expression} = 'infinity'::date`, 'a.id > ?'], params: [after.id] };
+  }
+  // A row-value comparison walks one range of the (sort key, id) index.
+  return condition(`(${expression}, a.id) ${direction === 'desc' ? '<' : '>'} (?, ?)`, after.at, after.id);
+}
+
+/**
+ * Up to this many estimated matches, fetching them all through the filters' indexes and sorting
+ * them (~1 µs a row, most of it reading table rows) beats walking a sort index past non-matches.
+ */
+const GATHER_AT_MOST = 25_000;
+/**
+ * With only time filters (created, due, updated), every match and its sort key is read from one
+ * covering index (migration 150000) at ~0.1 µs a row, so gathering pays off for many more.
+ */
+const GATHER_FROM_ONE_INDEX_AT_MOST = 200_000;
+
+const onlyTimeFilters = (input: ListAssignmentsInput) =>
+  !(input.q || input.status || input.type || input.appraiserId || input.clientId || input.municipality);
+
+/**
+ * Time filters whose matches can bunch at one end of the sort, so that a walk of the sort index
+ * passes many rows that do not match: `updatedSince` (recent rows, and the odd old one), a
+ * created-at range under the due-date sort, `dueBefore` under the created-at sort (each picks a
+ * stretch of the other key). The planner assumes matches spread evenly along an index and walks
+ * anyway. Type, appraiser, client and municipality keep about their share of rows all along a
+ * sort (the last three, and the few active statuses, also lead indexes of their own).
+ */
+function bunchedAlongSort(input: ListAssignmentsInput): boolean {
+  const otherKeyRange =
+    input.sort === 'createdAt' ? input.dueBefore !== undefined : Boolean(input.createdFrom || input.createdTo);
+  return input.updatedSince !== undefined || otherKeyRange;
+}
+
+/** The planner's estimate of the rows matching `conditions`. */
+async function plannedRows(em: EntityManager, conditions: Conditions): Promise<number> {
+  const [row] = await selectRows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+    em,
+    `explain (format json) select 1 from assignments a ${whereClause(conditions)}`,
+    conditions.params,
+  );
+  return row?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
+}
+
+/** The smallest estimate among several condition sets (one at a time: no extra pool connections). */
+async function smallestEstimate(em: EntityManager, sets: readonly Conditions[]): Promise<number> {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const conditions of sets) smallest = Math.min(smallest, await plannedRows(em, conditions));
+  return smallest;
+}
+
+type Strategy = 'walk' | 'gather';
+const ESTIMATED_WORDS = 3;
+
+/**
+ * Walks the sort index (the planner's choice) unless the matches may be few or bunched and are
+ * estimated to be few: then gathers them all and sorts them.
+ */
+async function chooseStrategy(
+  em: EntityManager,
+  input: ListAssignmentsInput,
+  filters: Filters,
+  patterns: string[],
+): Promise<Strategy> {
+  // A rare search word is the other way matches get few; any word may be rare.
+  if (!bunchedAlongSort(input) && patterns.length === 0) return 'walk';
+  // The words of one name or address come together, while the planner multiplies their shares
+  // as if not: the rarest word alone bounds the matches better. Longer words are the rarer ones;
+  // a few are enough, and each costs a round trip.
+  const words = [...patterns]
+    .sort((a, b) => b.length - a.length)
+    .slice(0, ESTIMATED_WORDS)
+    .map((pattern) => condition('a.search_text like ?', pattern));
+  const matches = await smallestEstimate(
+    em,
+    words.length > 0 ? words.map((w) => combine([filters.all, w])) : [filters.all],
+  );
+  const limit = onlyTimeFilters(input) ? GATHER_FROM_ONE_INDEX_AT_MOST : GATHER_AT_MOST;
+  if (matches > limit) return 'walk';
+  if (bunchedAlongSort(input) || filters.indexed.length === 0) return 'gather';
+  // Only the words make the matches few. If every word is common and another filter's own index
+  // holds few rows, walking that index and testing the words stops at the first page, where
+  // gathering would scan the trigram index for a common word (~10 ms at a million rows).
+  const rarestWord = await smallestEstimate(em, words);
+  const smallestRange = await smallestEstimate(em, filters.indexed);
+  return rarestWord > GATHER_AT_MOST && smallestRange <= GATHER_AT_MOST ? 'walk' : 'gather';
+}
+
+/** The ids of one page (and one more row), found without joining anything. */
+function pageIdsQuery(strategy: Strategy, key: string, direction: string, where: string): string {
+  const order = (sortKey: string, id: string) => `order by ${sortKey} ${direction}, ${id} ${direction} limit ?`;
+  if (strategy === 'walk') return `select a.id from assignments a ${where} ${order(key, 'a.id')}`;
+  // `offset 0` keeps the subquery from being merged into the ordered query, so the planner fetches
+  // its rows the cheapest way (bitmap scans of the filters' indexes) rather than walking a sort index.
+  return `select m.id from (select a.id, ${key} as sort_key from assignments a ${where} offset 0) m ${order('m.sort_key', 'm.id')}`;
 }
 
 export async function listAssignmentRows(
@@ -83,19 +226,20 @@ export async function listAssignmentRows(
   const sort = SORTS[input.sort];
   const direction = input.direction ?? (input.sort === 'createdAt' ? 'desc' : 'asc');
   const sortTag = `${input.sort}:${direction}`;
-  const { conditions, params } = filterConditions(input);
-  if (input.cursor) {
-    const after = decodeCursor(input.cursor, sortTag);
-    // A row-value comparison walks one range of the (sort key, id) index.
-    conditions.push(`(${sort.expression}, a.id) ${direction === 'desc' ? '<' : '>'} (?, ?)`);
-    params.push(after.at, after.id);
-  }
-  const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  params.push(input.limit + 1);
+  const after = input.cursor ? decodeCursor(input.cursor, sortTag) : undefined;
+  const filters = filterConditions(input);
+  const patterns = input.q ? searchPatterns(input.q) : [];
+  const strategy = await chooseStrategy(em, input, filters, patterns);
+  const words = patterns.map((pattern) => condition('a.search_text like ?', pattern));
+  const keyset = after ? [keysetConditions(input.sort, direction, after)] : [];
+  const conditions = combine([filters.all, ...words, ...keyset]);
+  // The page's ids come first, from assignments alone; only those rows are joined to their relations.
   const rows = await selectRows<AssignmentRow>(
     em,
-    `${SELECT} ${where} order by ${sort.expression} ${direction}, a.id ${direction} limit ?`,
-    params,
+    `select ${COLUMNS} from (${pageIdsQuery(strategy, sort.expression, direction, whereClause(conditions))}) page
+     join assignments a on a.id = page.id ${RELATIONS}
+     order by ${sort.expression} ${direction}, a.id ${direction}`,
+    [...conditions.params, input.limit + 1],
   );
   // One row more than asked tells whether another page exists, without a COUNT.
   const items = rows.slice(0, input.limit);

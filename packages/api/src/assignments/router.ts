@@ -10,7 +10,10 @@ import {
   timelineOutput,
   transitionAssignmentInput,
   updateAssignmentInput,
+  upsertAssignmentByExternalRefInput,
+  upsertAssignmentByExternalRefOutput,
 } from '@takst/contract';
+import { upsertAssignmentByExternalRef } from '../external-refs/assignment-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toAssignmentDto } from './mapper';
@@ -70,6 +73,18 @@ export const assignmentsRouter = router({
     .input(assignAssignmentInput)
     .output(assignmentSchema)
     .mutation(async ({ ctx, input }) => toAssignmentDto(await assignAppraiser(ctx, input))),
+
+  upsertByExternalRef: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: "Create the assignment a system's id names, or update it with the given fields",
+    })
+    .input(upsertAssignmentByExternalRefInput)
+    .output(upsertAssignmentByExternalRefOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { assignment, created, changed } = await upsertAssignmentByExternalRef(ctx, input);
+      return { assignment: toAssignmentDto(assignment), created, changed };
+    }),
 
   timeline: procedure
     .meta({ scope: 'assignments:read', description: 'Status changes, inspections, reports and notes, oldest first' })

@@ -73,44 +73,47 @@ async function readBack(em: EntityManager, id: string): Promise<AssignmentRow> {
 }
 
 export async function createAssignment(ctx: ServiceContext, input: CreateAssignmentInput): Promise<AssignmentRow> {
-  const id = await ctx.em.transactional(async (tx) => {
-    const now = new Date();
-    const propertyId = await propertyIdFor(tx, ctx, input.propertyId, input.property);
-    const clientId = (await partyIdFor(tx, ctx, input.clientId, input.client)) as string;
-    const payerId = (await partyIdFor(tx, ctx, input.payerId, input.payer)) ?? clientId;
-    const brokerId = (await partyIdFor(tx, ctx, input.brokerId, input.broker)) ?? null;
-    if (input.appraiserId) assertCanTake(await loadAppraiser(tx, input.appraiserId), input.type, todayInOslo(now));
-    // Property and parties made inline go in first: the foreign keys, and the trigger that
-    // copies their search fields onto the assignment, need them there.
-    await tx.flush();
-    const assignment = tx.create(AssignmentEntity, {
-      id: uuidv7(now.getTime()),
-      reference: await nextReference(tx, now),
-      type: input.type,
-      status: 'received',
-      statusBeforeHold: null,
-      version: 1,
-      propertyId,
-      clientId,
-      payerId,
-      brokerId,
-      appraiserId: input.appraiserId ?? null,
-      dueDate: input.dueDate ?? null,
-      notes: input.notes ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    recordAudit(tx, ctx, {
-      entityType: 'assignment',
-      entityId: assignment.id,
-      action: 'created',
-      before: null,
-      after: snapshot(assignment),
-    });
-    await tx.flush();
-    return assignment.id;
-  });
+  const id = await ctx.em.transactional((tx) => createAssignmentIn(tx, ctx, input));
   return readBack(ctx.em, id);
+}
+
+/** Creates an assignment in the caller's transaction, with its audit entry; returns its id. */
+export async function createAssignmentIn(tx: Tx, ctx: ServiceContext, input: CreateAssignmentInput): Promise<string> {
+  const now = new Date();
+  const propertyId = await propertyIdFor(tx, ctx, input.propertyId, input.property);
+  const clientId = (await partyIdFor(tx, ctx, input.clientId, input.client)) as string;
+  const payerId = (await partyIdFor(tx, ctx, input.payerId, input.payer)) ?? clientId;
+  const brokerId = (await partyIdFor(tx, ctx, input.brokerId, input.broker)) ?? null;
+  if (input.appraiserId) assertCanTake(await loadAppraiser(tx, input.appraiserId), input.type, todayInOslo(now));
+  // Property and parties made inline go in first: the foreign keys, and the trigger that
+  // copies their search fields onto the assignment, need them there.
+  await tx.flush();
+  const assignment = tx.create(AssignmentEntity, {
+    id: uuidv7(now.getTime()),
+    reference: await nextReference(tx, now),
+    type: input.type,
+    status: 'received',
+    statusBeforeHold: null,
+    version: 1,
+    propertyId,
+    clientId,
+    payerId,
+    brokerId,
+    appraiserId: input.appraiserId ?? null,
+    dueDate: input.dueDate ?? null,
+    notes: input.notes ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  recordAudit(tx, ctx, {
+    entityType: 'assignment',
+    entityId: assignment.id,
+    action: 'created',
+    before: null,
+    after: snapshot(assignment),
+  });
+  await tx.flush();
+  return assignment.id;
 }
 
 export async function getAssignment(em: EntityManager, id: string): Promise<AssignmentRow> {
@@ -130,10 +133,12 @@ export const listAssignments = (em: EntityManager, input: ListAssignmentsInput) 
 const assignmentVersionConflict = (assignment: Assignment, expected: number) =>
   versionConflict(`Assignment ${assignment.reference}`, assignment.version, expected);
 
-/** Loads the assignment for a write at the version the caller read, locked until commit. */
-async function loadAtVersion(tx: Tx, id: string, expectedVersion: number): Promise<Assignment> {
+/** Loads the assignment for a write at the version the caller read (if it names one), locked until commit. */
+export async function loadAtVersion(tx: Tx, id: string, expectedVersion: number | undefined): Promise<Assignment> {
   const assignment = await loadAssignmentForUpdate(tx, id);
-  if (assignment.version !== expectedVersion) throw assignmentVersionConflict(assignment, expectedVersion);
+  if (expectedVersion !== undefined && assignment.version !== expectedVersion) {
+    throw assignmentVersionConflict(assignment, expectedVersion);
+  }
   return assignment;
 }
 
@@ -165,25 +170,40 @@ export async function updateAssignment(
 ): Promise<AssignmentRow> {
   await ctx.em.transactional(async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
-    const next = await patchedColumns(tx, ctx, input.patch);
-    await tx.flush();
-    const changed = Object.entries(next).filter(([key, value]) => assignment[key as keyof Assignment] !== value);
-    if (changed.length === 0) return;
-    if (next.type && assignment.appraiserId) {
-      assertCanTake(await loadAppraiser(tx, assignment.appraiserId), next.type as AssignmentType, todayInOslo());
-    }
-    const before = snapshot(assignment);
-    tx.assign(assignment, { ...Object.fromEntries(changed), updatedAt: new Date() });
-    recordAudit(tx, ctx, {
-      entityType: 'assignment',
-      entityId: assignment.id,
-      action: 'updated',
-      before,
-      after: snapshot(assignment),
-    });
-    await flushOrConflict(tx, assignment, input.expectedVersion);
+    await patchAssignmentIn(tx, ctx, assignment, input.patch);
   });
   return readBack(ctx.em, input.id);
+}
+
+/**
+ * Applies a patch to an assignment loaded for update (and checked at its version) in the
+ * caller's transaction. Returns whether anything changed.
+ */
+export async function patchAssignmentIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  assignment: Assignment,
+  patch: AssignmentPatch,
+): Promise<boolean> {
+  const readVersion = assignment.version;
+  const next = await patchedColumns(tx, ctx, patch);
+  await tx.flush();
+  const changed = Object.entries(next).filter(([key, value]) => assignment[key as keyof Assignment] !== value);
+  if (changed.length === 0) return false;
+  if (next.type && assignment.appraiserId) {
+    assertCanTake(await loadAppraiser(tx, assignment.appraiserId), next.type as AssignmentType, todayInOslo());
+  }
+  const before = snapshot(assignment);
+  tx.assign(assignment, { ...Object.fromEntries(changed), updatedAt: new Date() });
+  recordAudit(tx, ctx, {
+    entityType: 'assignment',
+    entityId: assignment.id,
+    action: 'updated',
+    before,
+    after: snapshot(assignment),
+  });
+  await flushOrConflict(tx, assignment, readVersion);
+  return true;
 }
 
 async function flushOrConflict(tx: Tx, assignment: Assignment, expectedVersion: number) {
@@ -217,27 +237,39 @@ export async function assignAppraiser(
 ): Promise<AssignmentRow> {
   await ctx.em.transactional(async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
-    if (CLOSED_STATUSES.includes(assignment.status)) {
-      throw new DomainError(
-        'BAD_REQUEST',
-        'INVALID_TRANSITION',
-        `Assignment ${assignment.reference} is ${assignment.status} and takes no appraiser`,
-      );
-    }
-    const appraiser = await loadAppraiser(tx, input.appraiserId);
-    assertCanTake(appraiser, assignment.type as AssignmentType, todayInOslo());
-    if (assignment.appraiserId === appraiser.id) return;
-    const before = snapshot(assignment);
-    assignment.appraiserId = appraiser.id;
-    assignment.updatedAt = new Date();
-    recordAudit(tx, ctx, {
-      entityType: 'assignment',
-      entityId: assignment.id,
-      action: 'assigned',
-      before,
-      after: snapshot(assignment),
-    });
-    await flushOrConflict(tx, assignment, input.expectedVersion);
+    await assignAppraiserIn(tx, ctx, assignment, input.appraiserId);
   });
   return readBack(ctx.em, input.id);
+}
+
+/** `assignAppraiser` on an assignment loaded for update in the caller's transaction; returns whether it changed. */
+export async function assignAppraiserIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  assignment: Assignment,
+  appraiserId: string,
+): Promise<boolean> {
+  if (CLOSED_STATUSES.includes(assignment.status)) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'INVALID_TRANSITION',
+      `Assignment ${assignment.reference} is ${assignment.status} and takes no appraiser`,
+    );
+  }
+  const appraiser = await loadAppraiser(tx, appraiserId);
+  assertCanTake(appraiser, assignment.type as AssignmentType, todayInOslo());
+  if (assignment.appraiserId === appraiser.id) return false;
+  const readVersion = assignment.version;
+  const before = snapshot(assignment);
+  assignment.appraiserId = appraiser.id;
+  assignment.updatedAt = new Date();
+  recordAudit(tx, ctx, {
+    entityType: 'assignment',
+    entityId: assignment.id,
+    action: 'assigned',
+    before,
+    after: snapshot(assignment),
+  });
+  await flushOrConflict(tx, assignment, readVersion);
+  return true;
 }

@@ -8,6 +8,13 @@ interface CachedActor {
   expiresAt: number;
 }
 
+/** A wait for this process to hear, from the database, of a change to one client. */
+export interface ChangeWatch {
+  /** Resolves when the change is heard, when nobody is listening, or after `timeoutMs`. */
+  untilHeard(timeoutMs: number): Promise<void>;
+  cancel(): void;
+}
+
 export interface ApiKeyCacheOptions {
   /** How long a resolved key is trusted without asking the database again. */
   ttlMs?: number;
@@ -17,8 +24,15 @@ export interface ApiKeyCacheOptions {
 }
 
 /**
- * Resolves API keys to actors. A short-lived cache keeps the hot path off the database;
- * `forget` drops a client at once in this process when it is revoked or rotated.
+ * Resolves API keys to actors. A short-lived cache keeps the hot path off the database.
+ *
+ * A cached key must never outlive its revocation, in this process or any other on the same
+ * database. So the cache is only used while it is trusted: while an `ApiClientListener` holds a
+ * LISTEN connection that hears of every change to an API client (`trust()` / `distrust()`).
+ * Until then, and whenever that connection is down, every key is looked up in the database.
+ * The listener calls `heard` for changes made anywhere. A procedure that changes a client calls
+ * `forget` for its own process at once, and uses `watchChange` to answer only once the
+ * database has announced the change to the listeners.
  */
 export class ApiKeyCache {
   readonly #orm: MikroORM;
@@ -28,6 +42,11 @@ export class ApiKeyCache {
   readonly #touchIntervalMs: number;
   readonly #entries = new Map<string, CachedActor>();
   readonly #lastTouched = new Map<string, number>();
+  readonly #watchers = new Map<string, Set<() => void>>();
+  #trusted = false;
+  // Bumped by every invalidation, so a lookup that was under way when a client changed does not
+  // put what it read before the change into the cache after it.
+  #epoch = 0;
 
   constructor(orm: MikroORM, logger: Logger, options: ApiKeyCacheOptions = {}) {
     this.#orm = orm;
@@ -41,11 +60,82 @@ export class ApiKeyCache {
     if (!isWellFormedApiKey(key)) return null;
     const hash = hashApiKey(key);
     const now = Date.now();
-    const cached = this.#entries.get(hash);
+    const cached = this.#trusted ? this.#entries.get(hash) : undefined;
     if (cached && cached.expiresAt > now) {
       this.#touch(cached.actor.clientId, now);
       return cached.actor;
     }
+    const epoch = this.#epoch;
+    const actor = await this.#load(hash);
+    if (!actor) {
+      this.#entries.delete(hash);
+      return null;
+    }
+    if (this.#trusted && epoch === this.#epoch) this.#remember(hash, actor, now);
+    this.#touch(actor.clientId, now);
+    return actor;
+  }
+
+  forget(clientId: string): void {
+    this.#epoch++;
+    for (const [hash, entry] of this.#entries) {
+      if (entry.actor.clientId === clientId) this.#entries.delete(hash);
+    }
+  }
+
+  /** The listener heard of a change to the client, made by any process. */
+  heard(clientId: string): void {
+    this.forget(clientId);
+    const watchers = this.#watchers.get(clientId);
+    this.#watchers.delete(clientId);
+    for (const wake of watchers ?? []) wake();
+  }
+
+  /** Start watching before the change commits, so its notification cannot slip by first. */
+  watchChange(clientId: string): ChangeWatch {
+    let wake = () => {};
+    const heard = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const watchers = this.#watchers.get(clientId) ?? new Set();
+    if (this.#trusted) this.#watchers.set(clientId, watchers.add(wake));
+    else wake();
+    const cancel = () => {
+      watchers.delete(wake);
+      if (watchers.size === 0 && this.#watchers.get(clientId) === watchers) this.#watchers.delete(clientId);
+      wake();
+    };
+    return {
+      async untilHeard(timeoutMs) {
+        const timer = setTimeout(cancel, timeoutMs);
+        await heard;
+        clearTimeout(timer);
+      },
+      cancel,
+    };
+  }
+
+  /** Changes are heard again: the cache may be used, starting empty. */
+  trust(): void {
+    this.#forgetAll();
+    this.#trusted = true;
+  }
+
+  /** Changes may go unheard: stop using the cache until `trust()`. */
+  distrust(): void {
+    this.#trusted = false;
+    this.#forgetAll();
+    // Nothing more will be heard until trust returns; nobody should wait for it.
+    for (const watchers of this.#watchers.values()) for (const wake of watchers) wake();
+    this.#watchers.clear();
+  }
+
+  #forgetAll(): void {
+    this.#epoch++;
+    this.#entries.clear();
+  }
+
+  async #load(hash: string): Promise<Actor | null> {
     const rows = await this.#orm.em
       .getConnection()
       .execute<{ id: string; name: string; scopes: string[] }[]>(
@@ -53,21 +143,12 @@ export class ApiKeyCache {
         [hash],
       );
     const row = rows[0];
-    if (!row) {
-      this.#entries.delete(hash);
-      return null;
-    }
-    const actor: Actor = { clientId: row.id, name: row.name, scopes: row.scopes };
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
-    this.#entries.set(hash, { actor, expiresAt: now + this.#ttlMs });
-    this.#touch(actor.clientId, now);
-    return actor;
+    return row ? { clientId: row.id, name: row.name, scopes: row.scopes } : null;
   }
 
-  forget(clientId: string): void {
-    for (const [hash, entry] of this.#entries) {
-      if (entry.actor.clientId === clientId) this.#entries.delete(hash);
-    }
+  #remember(hash: string, actor: Actor, now: number): void {
+    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    this.#entries.set(hash, { actor, expiresAt: now + this.#ttlMs });
   }
 
   #touch(clientId: string, now: number): void {

@@ -1,8 +1,50 @@
-import { createApiClientInput, createdApiClientSchema, listApiClientsOutput } from '@takst/contract';
+import {
+  apiClientIdInput,
+  apiClientSchema,
+  createApiClientInput,
+  createdApiClientSchema,
+  listApiClientsOutput,
+} from '@takst/contract';
+import type { ApiClient } from '@takst/db';
 import { z } from 'zod';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
-import { createApiClient, listApiClients, toApiClientDto } from './service';
+import type { ApiKeyCache } from './api-key-cache';
+import {
+  getApiClient,
+  listApiClients,
+  registerApiClient,
+  revokeApiClient,
+  rotateApiClientKey,
+  toApiClientDto,
+} from './service';
+
+// Bounded, so a slow notification never hangs the answer; the change is in force in this
+// process either way.
+const ANNOUNCEMENT_TIMEOUT_MS = 1_000;
+
+/**
+ * Makes a change to an API client and answers only once this process has heard the database's
+ * notification of it. PostgreSQL signals every listening process at the same moment, so by the
+ * time the caller holds the answer the other servers have, in practice, dropped the old key
+ * too; without the wait, a quick caller could reach another server a few milliseconds before
+ * its notification.
+ */
+async function announced<T extends { client: ApiClient }>(
+  apiKeys: ApiKeyCache,
+  clientId: string,
+  change: () => Promise<T & { changed?: boolean }>,
+): Promise<T> {
+  const watch = apiKeys.watchChange(clientId);
+  try {
+    const result = await change();
+    apiKeys.forget(clientId);
+    if (result.changed !== false) await watch.untilHeard(ANNOUNCEMENT_TIMEOUT_MS);
+    return result;
+  } finally {
+    watch.cancel();
+  }
+}
 
 export const apiClientsRouter = router({
   create: procedure
@@ -10,7 +52,7 @@ export const apiClientsRouter = router({
     .input(createApiClientInput)
     .output(createdApiClientSchema)
     .mutation(async ({ ctx, input }) => {
-      const { client, apiKey } = await createApiClient(ctx.em, input);
+      const { client, apiKey } = await registerApiClient(ctx, input);
       ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client created');
       return { client: toApiClientDto(client), apiKey };
     }),
@@ -20,4 +62,33 @@ export const apiClientsRouter = router({
     .input(z.object({}).optional())
     .output(listApiClientsOutput)
     .query(async ({ ctx }) => ({ items: (await listApiClients(ctx.em)).map(toApiClientDto) })),
+
+  get: procedure
+    .meta({ scope: 'admin', description: 'One API client, without its key' })
+    .input(apiClientIdInput)
+    .output(apiClientSchema)
+    .query(async ({ ctx, input }) => toApiClientDto(await getApiClient(ctx.em, input.id))),
+
+  revoke: procedure
+    .meta({ scope: 'admin', description: 'Revoke an API client: its key is refused from the next request on' })
+    .input(apiClientIdInput)
+    .output(apiClientSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { client } = await announced(ctx.apiKeys, input.id, () => revokeApiClient(ctx, input.id));
+      ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client revoked');
+      return toApiClientDto(client);
+    }),
+
+  rotate: procedure
+    .meta({
+      scope: 'admin',
+      description: 'Give an API client a new key, shown only in this answer; the old key stops working',
+    })
+    .input(apiClientIdInput)
+    .output(createdApiClientSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { client, apiKey } = await announced(ctx.apiKeys, input.id, () => rotateApiClientKey(ctx, input.id));
+      ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client key rotated');
+      return { client: toApiClientDto(client), apiKey };
+    }),
 });

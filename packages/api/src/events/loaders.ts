@@ -34,6 +34,26 @@ async function findNoteRow(em: EntityManager, id: string): Promise<NoteRecord | 
   return rows[0];
 }
 
+interface ApiClientSummary {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+// Events are readable with events:read, far less than admin: no key prefix, hash or key here.
+async function findApiClientSummary(em: EntityManager, id: string): Promise<ApiClientSummary | undefined> {
+  const rows = await selectRows<ApiClientSummary>(
+    em,
+    `select id, name, scopes, to_char(created_at at time zone 'UTC', ${ISO_MS}) as "createdAt",
+       to_char(revoked_at at time zone 'UTC', ${ISO_MS}) as "revokedAt"
+     from api_clients where id = ?`,
+    [id],
+  );
+  return rows[0];
+}
+
 /** The DTO an event carries, by entity type: what the API would answer for it right after the change. */
 export const EVENT_DATA_LOADERS: Record<string, Loader> = {
   assignment: maybe((em, id) => findAssignmentRow(em, { id }), toAssignmentDto),
@@ -43,4 +63,5 @@ export const EVENT_DATA_LOADERS: Record<string, Loader> = {
   inspection: maybe(findInspectionRow, (row) => toInspectionDto(row, row.appraiserName)),
   report: maybe(findReportRow, toReportDto),
   note: maybe(findNoteRow, toNoteDto),
+  api_client: maybe(findApiClientSummary, (row) => row),
 };

@@ -7,7 +7,10 @@ import {
   inspectionSchema,
   listInspectionsInput,
   rescheduleInspectionInput,
+  upsertInspectionByExternalRefInput,
+  upsertInspectionByExternalRefOutput,
 } from '@takst/contract';
+import { upsertInspectionByExternalRef } from '../external-refs/inspection-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toInspectionDto } from './mapper';
@@ -55,6 +58,18 @@ export const inspectionsRouter = router({
     .input(completeInspectionInput)
     .output(inspectionSchema)
     .mutation(async ({ ctx, input }) => fromView(await completeInspection(ctx, input))),
+
+  upsertByExternalRef: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: "Book the inspection a system's id names, or move it to the given time (earlier times are kept)",
+    })
+    .input(upsertInspectionByExternalRefInput)
+    .output(upsertInspectionByExternalRefOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { created, changed, ...view } = await upsertInspectionByExternalRef(ctx, input);
+      return { inspection: fromView(view), created, changed };
+    }),
 
   get: procedure
     .meta({ scope: 'assignments:read', description: 'One inspection by id' })

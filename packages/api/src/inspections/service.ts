@@ -111,39 +111,46 @@ function audit(tx: Tx, ctx: ServiceContext, inspection: Inspection, action: stri
  * (confirming it on the way from received).
  */
 export async function bookInspection(ctx: ServiceContext, input: BookInspectionInput): Promise<InspectionView> {
-  const slot = slotOf(input);
-  return ctx.em.transactional(async (tx) => {
-    const assignment = await loadAssignmentForUpdate(tx, input.assignmentId);
-    assertBookable(assignment);
-    const appraiser = await loadQualifiedAppraiser(tx, input.appraiserId, assignment, slot);
-    await assertAppraiserFree(tx, appraiser.id, slot);
-    const now = new Date();
-    const inspection = tx.create(InspectionEntity, {
-      id: uuidv7(now.getTime()),
-      assignmentId: assignment.id,
-      appraiserId: appraiser.id,
-      startsAt: slot.startsAt,
-      endsAt: slot.endsAt,
-      status: 'booked',
-      sourceSystem: input.sourceSystem ?? null,
-      externalId: input.externalId ?? null,
-      cancelReason: null,
-      previousTimes: [],
-      completedAt: null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
-    audit(tx, ctx, inspection, 'booked', null);
-    // The status guard counts booked inspections in the database, so this one must be there.
-    await flushRefusingOverlap(tx, appraiser.id, slot);
-    await advanceIfAllowed(tx, ctx, assignment, 'inspection_booked', `Inspection ${inspection.id} booked`);
-    await tx.flush();
-    return { inspection, appraiserName: appraiser.name };
-  });
+  return ctx.em.transactional((tx) => bookInspectionIn(tx, ctx, input));
 }
 
-const sameSlot = (inspection: Inspection, slot: TimeSlot) =>
+/** `bookInspection` in the caller's transaction. */
+export async function bookInspectionIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  input: BookInspectionInput,
+): Promise<InspectionView> {
+  const slot = slotOf(input);
+  const assignment = await loadAssignmentForUpdate(tx, input.assignmentId);
+  assertBookable(assignment);
+  const appraiser = await loadQualifiedAppraiser(tx, input.appraiserId, assignment, slot);
+  await assertAppraiserFree(tx, appraiser.id, slot);
+  const now = new Date();
+  const inspection = tx.create(InspectionEntity, {
+    id: uuidv7(now.getTime()),
+    assignmentId: assignment.id,
+    appraiserId: appraiser.id,
+    startsAt: slot.startsAt,
+    endsAt: slot.endsAt,
+    status: 'booked',
+    sourceSystem: input.sourceSystem ?? null,
+    externalId: input.externalId ?? null,
+    cancelReason: null,
+    previousTimes: [],
+    completedAt: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  audit(tx, ctx, inspection, 'booked', null);
+  // The status guard counts booked inspections in the database, so this one must be there.
+  await flushRefusingOverlap(tx, appraiser.id, slot);
+  await advanceIfAllowed(tx, ctx, assignment, 'inspection_booked', `Inspection ${inspection.id} booked`);
+  await tx.flush();
+  return { inspection, appraiserName: appraiser.name };
+}
+
+export const sameSlot = (inspection: Inspection, slot: TimeSlot) =>
   inspection.startsAt.getTime() === slot.startsAt.getTime() && inspection.endsAt.getTime() === slot.endsAt.getTime();
 
 /** Moves an open inspection to a new time, keeping the old one in previousTimes. */
@@ -151,34 +158,41 @@ export async function rescheduleInspection(
   ctx: ServiceContext,
   input: RescheduleInspectionInput,
 ): Promise<InspectionView> {
-  const slot = slotOf(input);
-  return ctx.em.transactional(async (tx) => {
-    const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
-    if (sameSlot(inspection, slot)) return { inspection, appraiserName: await appraiserNameOf(tx, inspection) };
-    const assignment = await tx.findOneOrFail(AssignmentEntity, { id: inspection.assignmentId });
-    const appraiser = await loadQualifiedAppraiser(tx, inspection.appraiserId, assignment, slot);
-    await assertAppraiserFree(tx, appraiser.id, slot, inspection.id);
-    const before = snapshot(inspection);
-    const now = new Date();
-    const previous = {
-      startsAt: inspection.startsAt.toISOString(),
-      endsAt: inspection.endsAt.toISOString(),
-      changedAt: now.toISOString(),
-    };
-    tx.assign(inspection, {
-      startsAt: slot.startsAt,
-      endsAt: slot.endsAt,
-      status: 'rescheduled',
-      previousTimes: [...inspection.previousTimes, previous],
-      updatedAt: now,
-    });
-    audit(tx, ctx, inspection, 'rescheduled', before);
-    await flushRefusingOverlap(tx, appraiser.id, slot);
-    return { inspection, appraiserName: appraiser.name };
-  });
+  return ctx.em.transactional((tx) => rescheduleInspectionIn(tx, ctx, input));
 }
 
-async function appraiserNameOf(tx: Tx, inspection: Inspection): Promise<string> {
+/** `rescheduleInspection` in the caller's transaction. */
+export async function rescheduleInspectionIn(
+  tx: Tx,
+  ctx: ServiceContext,
+  input: RescheduleInspectionInput,
+): Promise<InspectionView> {
+  const slot = slotOf(input);
+  const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
+  if (sameSlot(inspection, slot)) return { inspection, appraiserName: await appraiserNameOf(tx, inspection) };
+  const assignment = await tx.findOneOrFail(AssignmentEntity, { id: inspection.assignmentId });
+  const appraiser = await loadQualifiedAppraiser(tx, inspection.appraiserId, assignment, slot);
+  await assertAppraiserFree(tx, appraiser.id, slot, inspection.id);
+  const before = snapshot(inspection);
+  const now = new Date();
+  const previous = {
+    startsAt: inspection.startsAt.toISOString(),
+    endsAt: inspection.endsAt.toISOString(),
+    changedAt: now.toISOString(),
+  };
+  tx.assign(inspection, {
+    startsAt: slot.startsAt,
+    endsAt: slot.endsAt,
+    status: 'rescheduled',
+    previousTimes: [...inspection.previousTimes, previous],
+    updatedAt: now,
+  });
+  audit(tx, ctx, inspection, 'rescheduled', before);
+  await flushRefusingOverlap(tx, appraiser.id, slot);
+  return { inspection, appraiserName: appraiser.name };
+}
+
+export async function appraiserNameOf(tx: Tx, inspection: Inspection): Promise<string> {
   return (await loadAppraiser(tx, inspection.appraiserId)).name;
 }
 

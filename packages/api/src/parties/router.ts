@@ -6,7 +6,10 @@ import {
   partySchema,
   searchPartiesInput,
   updatePartyInput,
+  upsertPartyByExternalRefInput,
+  upsertPartyByExternalRefOutput,
 } from '@takst/contract';
+import { upsertPartyByExternalRef } from '../external-refs/party-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toPartyDto } from './mapper';
@@ -30,6 +33,18 @@ export const partiesRouter = router({
     .input(updatePartyInput)
     .output(partySchema)
     .mutation(async ({ ctx, input }) => toPartyDto(await updateParty(ctx, input))),
+
+  upsertByExternalRef: procedure
+    .meta({
+      scope: 'parties:write',
+      description: "Create the party a system's id names, or update it with the given fields",
+    })
+    .input(upsertPartyByExternalRefInput)
+    .output(upsertPartyByExternalRefOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { party, created, changed } = await upsertPartyByExternalRef(ctx, input);
+      return { party: toPartyDto(party), created, changed };
+    }),
 
   list: procedure
     .meta({ scope: 'parties:read', description: 'Parties newest first, optionally of one kind; keyset-paginated' })

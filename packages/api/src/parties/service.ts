@@ -139,12 +139,17 @@ function refusePersonWithOrganizationNumber(kind: string, organizationNumber: st
 const partyVersionConflict = (id: string, expectedVersion: number, currentVersion: number | undefined) =>
   versionConflict(`Party ${id}`, currentVersion, expectedVersion);
 
-async function applyPatch(tx: EntityManager, ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
+/** Applies a patch in the caller's transaction at the version the caller read; says whether anything changed. */
+export async function patchPartyIn(
+  tx: EntityManager,
+  ctx: ServiceContext,
+  input: UpdatePartyInput,
+): Promise<{ party: Party; changed: boolean }> {
   const party = await getPartyIn(tx, input.id);
   if (party.version !== input.expectedVersion)
     throw partyVersionConflict(party.id, input.expectedVersion, party.version);
   const changed = changedColumns(party, input.patch);
-  if (Object.keys(changed).length === 0) return party;
+  if (Object.keys(changed).length === 0) return { party, changed: false };
   refusePersonWithOrganizationNumber(
     changed.kind ?? party.kind,
     changed.organizationNumber !== undefined ? changed.organizationNumber : party.organizationNumber,
@@ -152,18 +157,32 @@ async function applyPatch(tx: EntityManager, ctx: ServiceContext, input: UpdateP
   const before = snapshot(party);
   tx.assign(party, { ...changed, updatedAt: new Date() });
   recordAudit(tx, ctx, { entityType: 'party', entityId: party.id, action: 'updated', before, after: snapshot(party) });
-  return party;
+  return { party, changed: true };
+}
+
+/** What a failed party write answers: a lost version race or a taken organisation number, explained. */
+export async function explainPartyWriteFailure(
+  em: EntityManager,
+  error: unknown,
+  write: { id?: string; expectedVersion?: number; organizationNumber?: string | null | undefined },
+): Promise<unknown> {
+  if (error instanceof OptimisticLockError && write.id && write.expectedVersion !== undefined) {
+    const current = await findPartyRow(em, write.id);
+    return partyVersionConflict(write.id, write.expectedVersion, current?.version);
+  }
+  return explainWriteFailure(em, error, write.organizationNumber);
 }
 
 /** Changes fields of a party at the version the caller read; the version column makes the UPDATE conditional on it. */
 export async function updateParty(ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
   try {
-    return await ctx.em.transactional((tx) => applyPatch(tx, ctx, input));
+    return (await ctx.em.transactional((tx) => patchPartyIn(tx, ctx, input))).party;
   } catch (error) {
-    if (error instanceof OptimisticLockError) {
-      const current = await findPartyRow(ctx.em, input.id);
-      throw partyVersionConflict(input.id, input.expectedVersion, current?.version);
-    }
-    throw await explainWriteFailure(ctx.em, error, input.patch.organizationNumber);
+    const { id, expectedVersion, patch } = input;
+    throw await explainPartyWriteFailure(ctx.em, error, {
+      id,
+      expectedVersion,
+      organizationNumber: patch.organizationNumber,
+    });
   }
 }

@@ -1,13 +1,21 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127000000_foundation } from './Migration20261127000000_foundation';
 import { Migration20261127130000_domain } from './Migration20261127130000_domain';
+import { Migration20261127150000_list_indexes } from './Migration20261127150000_list_indexes';
 import { Migration20261127170000_party_checks } from './Migration20261127170000_party_checks';
 import { Migration20261127180000_events } from './Migration20261127180000_events';
+import { Migration20261127190000_idempotency } from './Migration20261127190000_idempotency';
+import { Migration20261127200000_webhooks } from './Migration20261127200000_webhooks';
+import { Migration20261127210000_external_refs } from './Migration20261127210000_external_refs';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127000000_foundation', class: Migration20261127000000_foundation },
   { name: 'Migration20261127130000_domain', class: Migration20261127130000_domain },
+  { name: 'Migration20261127150000_list_indexes', class: Migration20261127150000_list_indexes },
   { name: 'Migration20261127170000_party_checks', class: Migration20261127170000_party_checks },
   { name: 'Migration20261127180000_events', class: Migration20261127180000_events },
+  { name: 'Migration20261127190000_idempotency', class: Migration20261127190000_idempotency },
+  { name: 'Migration20261127200000_webhooks', class: Migration20261127200000_webhooks },
+  { name: 'Migration20261127210000_external_refs', class: Migration20261127210000_external_refs },
 ];

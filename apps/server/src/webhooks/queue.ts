@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+
+/** The pg-boss queue of delivery attempts. */
+export const DELIVERY_QUEUE = 'takst-webhook-delivery';
+
+/** One attempt of one delivery. A job whose attempt is no longer the next one is dropped. */
+export interface DeliveryJob {
+  deliveryId: string;
+  attempt: number;
+}
+
+/** Anything that runs SQL with $n parameters: the pool, or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** pg-boss's view of a connection; given a transaction's client, its jobs commit with it. */
+export const bossDb = (db: Queryable): PgBoss.Db => ({
+  executeSql: (text, values) => db.query(text, values),
+});
+
+/**
+ * pg-boss on our pool (it creates and migrates its `pgboss` schema on start, under its own
+ * advisory lock). Cron scheduling is off: nothing here uses it. Supervision stays on: it expires
+ * jobs whose worker died, so they are tried again.
+ */
+export async function startQueue(pool: pg.Pool, logger: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({ db: bossDb(pool), schedule: false, supervise: true, migrate: true });
+  boss.on('error', (error) => logger.error({ err: error }, 'webhook queue error'));
+  await boss.start();
+  await boss.createQueue(DELIVERY_QUEUE);
+  return boss;
+}
+
+/**
+ * A job for one attempt. The HTTP outcome is handled by the handler itself (it schedules the
+ * next attempt); pg-boss's own retries only cover a handler that threw — the database was
+ * unreachable, or the worker died and the job expired after `leaseSeconds`.
+ */
+export function deliveryJob(data: DeliveryJob, startAfter: Date, leaseSeconds: number): PgBoss.JobInsert<DeliveryJob> {
+  return {
+    name: DELIVERY_QUEUE,
+    data,
+    startAfter,
+    expireInSeconds: leaseSeconds,
+    retryLimit: 10,
+    retryDelay: 30,
+    retryBackoff: true,
+  };
+}
+
+export async function enqueue(boss: PgBoss, db: Queryable, jobs: PgBoss.JobInsert<DeliveryJob>[]): Promise<void> {
+  if (jobs.length > 0) await boss.insert(jobs, { db: bossDb(db) });
+}
+
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // A checked-out client has no error listener of the pool's: without this one, a connection
+  // the server terminates mid-transaction would crash the process. The query fails as well.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}

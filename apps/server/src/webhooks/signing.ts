@@ -1,0 +1,13 @@
+import { createHmac } from 'node:crypto';
+
+const SECRET_PREFIX = 'whsec_';
+
+/** `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key (Standard Webhooks). */
+export function sign(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** One signature per secret, space-separated: receivers accept the message if any one verifies. */
+export const signatureHeader = (secrets: readonly string[], id: string, timestamp: number, body: string) =>
+  secrets.map((secret) => sign(secret, id, timestamp, body)).join(' ');

@@ -1,0 +1,104 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { type PrivateUrlPolicy, REQUEUE_CHANNEL } from './api';
+import { attemptDelivery, type DeliveryOptions } from './delivery';
+import { Dispatcher } from './dispatcher';
+import { listen } from './listener';
+import { DELIVERY_QUEUE, type DeliveryJob, startQueue } from './queue';
+
+/** The events table's trigger notifies this channel as each event commits. */
+const EVENTS_CHANNEL = 'takst_events';
+
+const FIVE_DAYS_MS = 5 * 24 * 60 * 60 * 1000;
+
+export interface WebhookWorkerOptions {
+  databaseUrl: string;
+  logger: Logger;
+  /** Delay before each attempt in milliseconds; its length is the number of attempts. */
+  retrySchedule: readonly number[];
+  /** How long a receiver has to answer. */
+  timeoutMs: number;
+  privateUrls: PrivateUrlPolicy;
+  /** Attempts in flight at once in this process. */
+  concurrency: number;
+  /** How often due attempts and missed events are looked for (notifications wake it sooner). */
+  pollIntervalMs: number;
+  disableAfterFailingMs?: number;
+}
+
+export interface WebhookWorker {
+  /** Stops taking work, lets attempts in flight finish (up to the timeout), closes its connections. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The delivery worker: a dispatcher turning new events into deliveries, and pg-boss workers
+ * making the attempts. It runs in the server process or on its own (`takst-server worker`);
+ * any number of them may share one database.
+ */
+export async function startWebhookWorker(options: WebhookWorkerOptions): Promise<WebhookWorker> {
+  const { logger } = options;
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: Math.min(options.concurrency, 8) + 2,
+    application_name: 'takst-webhooks',
+  });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle webhook database connection failed'));
+  try {
+    const boss = await startQueue(pool, logger);
+    // An attempt may take the whole timeout; the claim and the job outlive it by a margin.
+    const leaseSeconds = Math.ceil(options.timeoutMs / 1000) + 30;
+    const delivery: DeliveryOptions = {
+      pool,
+      boss,
+      logger,
+      retrySchedule: options.retrySchedule,
+      timeoutMs: options.timeoutMs,
+      leaseSeconds,
+      privateUrls: options.privateUrls,
+      disableAfterFailingMs: options.disableAfterFailingMs ?? FIVE_DAYS_MS,
+    };
+    const workerIds = await Promise.all(
+      Array.from({ length: options.concurrency }, () =>
+        boss.work<DeliveryJob>(
+          DELIVERY_QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: options.pollIntervalMs / 1000 },
+          async ([job]) => {
+            if (job) await attemptDelivery(delivery, job.data);
+          },
+        ),
+      ),
+    );
+    const dispatcher = new Dispatcher({
+      pool,
+      boss,
+      logger,
+      retrySchedule: options.retrySchedule,
+      leaseSeconds,
+      onQueued: () => {
+        for (const id of workerIds) boss.notifyWorker(id);
+      },
+    });
+    const listener = listen(options.databaseUrl, [EVENTS_CHANNEL, REQUEUE_CHANNEL], () => dispatcher.request(), logger);
+    const poll = setInterval(() => dispatcher.request(), options.pollIntervalMs);
+    logger.info({ concurrency: options.concurrency }, 'takst webhook worker running');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      stop(timeoutMs = 10_000) {
+        stopping ??= (async () => {
+          clearInterval(poll);
+          await listener.close();
+          await dispatcher.stop();
+          await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+          await pool.end();
+          logger.info({}, 'takst webhook worker stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}

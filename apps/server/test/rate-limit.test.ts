@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/server';
+
+// Buckets live in each server process, so clients are registered on a server with the test
+// default (no limit to speak of) and then call servers that share its database with a low one.
+const LOW_LIMIT = { TAKST_RATE_LIMIT_PER_SECOND: '1', TAKST_RATE_LIMIT_BURST: '5' };
+
+let setup: TestServer;
+let limited: TestServer;
+let limitedReference: TestServer;
+beforeAll(async () => {
+  setup = await startTestServer();
+  limited = await startTestServer({ sharing: setup, env: LOW_LIMIT });
+  limitedReference = await startTestServer({
+    sharing: setup,
+    env: { ...LOW_LIMIT, TAKST_TRPC_FAST_PATH: 'false' },
+  });
+});
+afterAll(async () => {
+  await limitedReference?.close();
+  await limited?.close();
+  await setup?.close();
+});
+
+async function newKey(): Promise<string> {
+  const created = await setup.admin.apiClients.create.mutate({ name: 'limited', scopes: ['assignments:read'] });
+  return created.apiKey;
+}
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: unknown;
+}
+
+/** One HTTP request of `calls` assignments.list calls: a plain call for 1, a batch for more. */
+async function listCalls(at: TestServer, key: string, calls: number, requestId = 'rate-limit'): Promise<Answer> {
+  const path =
+    calls === 1
+      ? 'assignments.list'
+      : `${Array(calls).fill('assignments.list').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`;
+  const response = await fetch(`${at.url}/trpc/${path}`, {
+    headers: { authorization: `Bearer ${key}`, 'x-request-id': requestId },
+  });
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the rate limit per API client', () => {
+  it('lets a burst through, then refuses with TOO_MANY_REQUESTS and Retry-After', async () => {
+    const key = await newKey();
+    for (let i = 0; i < 5; i++) expect((await listCalls(limited, key, 1)).status).toBe(200);
+    const refused = await listCalls(limited, key, 1);
+    expect(refused.status).toBe(429);
+    expect(refused.retryAfter).toBe('1');
+    expect(refused.body).toMatchObject({
+      error: { data: { code: 'TOO_MANY_REQUESTS', errorCode: 'RATE_LIMITED', retryAfterSeconds: 1 } },
+    });
+  });
+
+  it('counts every call in a batched request', async () => {
+    const key = await newKey();
+    const answer = await listCalls(limited, key, 8);
+    expect(answer.status).toBe(207);
+    expect(answer.retryAfter).toBe('1');
+    const results = answer.body as { error?: { data: { errorCode: string } } }[];
+    expect(results.filter((result) => !result.error)).toHaveLength(5);
+    expect(results.filter((result) => result.error?.data.errorCode === 'RATE_LIMITED')).toHaveLength(3);
+    expect((await listCalls(limited, key, 1)).status).toBe(429);
+  });
+
+  it('counts SDK calls one by one, batched together or not', async () => {
+    const sdk = limited.client(await newKey());
+    const settled = await Promise.allSettled(Array.from({ length: 7 }, () => sdk.assignments.list.query({})));
+    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    const refused = settled.filter((result) => result.status === 'rejected');
+    expect(refused).toHaveLength(2);
+    expect(refused[0]?.reason).toMatchObject({ data: { code: 'TOO_MANY_REQUESTS', errorCode: 'RATE_LIMITED' } });
+  });
+
+  it('refills the bucket as time passes', async () => {
+    const key = await newKey();
+    expect((await listCalls(limited, key, 5)).status).toBe(200);
+    expect((await listCalls(limited, key, 1)).status).toBe(429);
+    // One call a second: a token every 1000 ms.
+    await sleep(1_100);
+    expect((await listCalls(limited, key, 1)).status).toBe(200);
+    expect((await listCalls(limited, key, 1)).status).toBe(429);
+  });
+
+  it('limits each client on its own, and each server process on its own', async () => {
+    const spent = await newKey();
+    expect((await listCalls(limited, spent, 6)).status).toBe(207);
+    expect((await listCalls(limited, await newKey(), 1)).status).toBe(200);
+    expect((await listCalls(setup, spent, 1)).status).toBe(200);
+  });
+
+  it('charges calls that are refused for a missing scope too', async () => {
+    const key = await newKey();
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${limited.url}/trpc/apiClients.list`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(response.status).toBe(403);
+    }
+    expect((await listCalls(limited, key, 1)).status).toBe(429);
+  });
+
+  it('answers a limited request on the fast path exactly as through the tRPC adapter, Retry-After included', async () => {
+    // One key, two processes, two buckets: each server sees the same calls.
+    const key = await newKey();
+    for (const calls of [4, 3, 1]) {
+      const requestId = `rate-limit-diff-${calls}`;
+      const expected = await listCalls(limitedReference, key, calls, requestId);
+      const actual = await listCalls(limited, key, calls, requestId);
+      expect(actual).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Every list shape of `assignments.list` at 1,000,000 assignments: first and deep pages, both
+ * sorts, measured over HTTP one request at a time. See ../README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ensureBenchDatabase, serverUrlFromEnv, withClient } from './lib/database';
+import { positiveInteger } from './lib/env';
+import { discoverFacts, listShapes, type Shape, SORTS } from './lib/list-catalog';
+import { type Cell, cellsFor } from './lib/list-cells';
+import { type Explained, explainCell } from './lib/list-explain';
+import { type CellResult, measureCells, type SampleOptions, type Target, warmUp } from './lib/list-measure';
+import { listReport } from './lib/list-report';
+import { isSeeded, seedListData, seedPlan } from './lib/list-seed';
+import { cpuDescription, machineBusyPercentOver, machineCpuTicks } from './lib/proc';
+import { freePort, killAllNow, runCommand, startProcess, stopAll, waitUntilReady } from './lib/processes';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DATABASE = 'takst_bench_lists';
+const BUILD_TIMEOUT_MS = 300_000;
+// Migrations that build indexes on a million rows run before the server is ready.
+const READY_TIMEOUT_MS = 900_000;
+const IDLE_PROBE_MS = 2_000;
+const QUIET_BUSY_PERCENT = 25;
+
+interface Options {
+  rows: number;
+  sampling: SampleOptions;
+  warmupSeconds: number;
+  explainCount: number;
+  quietWaitSeconds: number;
+  only: RegExp | undefined;
+}
+
+function readOptions(env: NodeJS.ProcessEnv): Options {
+  return {
+    rows: positiveInteger(env, 'BENCH_LIST_ROWS', 1_000_000),
+    sampling: {
+      samples: positiveInteger(env, 'BENCH_LIST_SAMPLES', 30),
+      warmupRequests: positiveInteger(env, 'BENCH_LIST_CELL_WARMUP', 2),
+      budgetMs: positiveInteger(env, 'BENCH_LIST_CELL_BUDGET_S', 15) * 1_000,
+    },
+    warmupSeconds: positiveInteger(env, 'BENCH_LIST_WARMUP_S', 10),
+    explainCount: positiveInteger(env, 'BENCH_LIST_EXPLAIN', 5),
+    quietWaitSeconds: positiveInteger(env, 'BENCH_LIST_QUIET_WAIT_S', 120),
+    only: env.BENCH_LIST_ONLY ? new RegExp(env.BENCH_LIST_ONLY, 'i') : undefined,
+  };
+}
+
+async function startServer(databaseUrl: string, apiKey: string): Promise<Target> {
+  const port = await freePort();
+  const started = startProcess('takst server', process.execPath, ['apps/server/dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+      // The per-client rate limit (50/s by default) would throttle the sequential requests.
+      TAKST_RATE_LIMIT_PER_SECOND: '1000000',
+      TAKST_RATE_LIMIT_BURST: '1000000',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdoutToStderr: true,
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(started, `${baseUrl}/readyz`, READY_TIMEOUT_MS);
+  return { baseUrl, apiKey };
+}
+
+const seconds = (fromMs: number) => ((performance.now() - fromMs) / 1_000).toFixed(1);
+
+/** Seeds unless this generator's seed of `rows` is in place; says what it did. */
+async function seed(databaseUrl: string, rows: number): Promise<string> {
+  return withClient(databaseUrl, async (client) => {
+    if (await isSeeded(client, rows)) {
+      console.error(`already seeded with ${rows} assignments`);
+      return 'seeded by an earlier run';
+    }
+    const started = performance.now();
+    await seedListData(client, seedPlan(rows, Date.now()), (step) =>
+      console.error(`seeding: ${step} (${seconds(started)} s)`),
+    );
+    const loaded = seconds(started);
+    await client.query('vacuum (analyze) appraisers, parties, properties, assignments');
+    const summary = `seeded in ${seconds(started)} s (${loaded} s to generate, index and check; the rest to vacuum and analyze)`;
+    console.error(summary);
+    return summary;
+  });
+}
+
+async function buildCells(databaseUrl: string, only: RegExp | undefined): Promise<Cell[]> {
+  return withClient(databaseUrl, async (client) => {
+    const shapes = listShapes(await discoverFacts(client)).filter((shape: Shape) => !only || only.test(shape.name));
+    const cells: Cell[] = [];
+    for (const shape of shapes) {
+      const started = performance.now();
+      cells.push(...(await cellsFor(client, shape, SORTS)));
+      console.error(`prepared ${shape.name} (${seconds(started)} s)`);
+    }
+    return cells;
+  });
+}
+
+/** Other work on the 2 cores shows up as tail latency: give it a while to finish. Returns the last busy %. */
+async function waitForQuietMachine(maxMs: number): Promise<number> {
+  const until = performance.now() + maxMs;
+  for (;;) {
+    const busy = await machineBusyPercentOver(IDLE_PROBE_MS);
+    if (busy < QUIET_BUSY_PERCENT) return busy;
+    if (performance.now() > until) {
+      console.error(`warning: the machine is still ${busy.toFixed(0)} % busy; measuring anyway`);
+      return busy;
+    }
+    console.error(`the machine is ${busy.toFixed(0)} % busy with other work; waiting`);
+  }
+}
+
+const label = (cell: Cell) => `${cell.shape.name} · ${cell.sort} · ${cell.page}`;
+
+async function measureAll(target: Target, cells: readonly Cell[], sampling: SampleOptions): Promise<CellResult[]> {
+  const started = performance.now();
+  const results = await measureCells(target, cells, sampling, (round) =>
+    console.error(`round ${round}/${sampling.samples} over ${cells.length} cells (${seconds(started)} s)`),
+  );
+  for (const result of results) {
+    console.error(`${label(result.cell)}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms`);
+  }
+  return results;
+}
+
+async function explainSlowest(databaseUrl: string, results: readonly CellResult[], count: number) {
+  const slowest = [...results].sort((a, b) => b.p95 - a.p95).slice(0, count);
+  return withClient(databaseUrl, async (client) => {
+    const explained: Explained[] = [];
+    for (const result of slowest) explained.push(await explainCell(client, result.cell));
+    return explained;
+  });
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.env);
+  const databaseUrl = await ensureBenchDatabase(serverUrlFromEnv(process.env), DATABASE);
+  const { host, pathname } = new URL(databaseUrl);
+  console.error(`database: ${host}${pathname}; building the server`);
+  await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS, true);
+  // The server runs the migrations, so it must be up before the tables can be seeded.
+  const target = await startServer(databaseUrl, `tk_${randomBytes(32).toString('base64url')}`);
+  const seeding = await seed(databaseUrl, options.rows);
+  const cells = await buildCells(databaseUrl, options.only);
+  console.error(`warming up for ${options.warmupSeconds} s over ${cells.length} cells`);
+  await warmUp(target, cells, options.warmupSeconds * 1_000);
+  const idleBusy = await waitForQuietMachine(options.quietWaitSeconds * 1_000);
+  const before = machineCpuTicks();
+  const results = await measureAll(target, cells, options.sampling);
+  const after = machineCpuTicks();
+  const busy = (100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total);
+  const explained = await explainSlowest(databaseUrl, results, options.explainCount);
+  const info = {
+    date: new Date().toISOString(),
+    machine: `${cpuDescription()}; Node ${process.version}; ${await postgresVersion(databaseUrl)}`,
+    rows: options.rows,
+    seeding,
+    samples: options.sampling.samples,
+    warmupRequests: options.sampling.warmupRequests,
+    load: `machine CPU busy ${idleBusy.toFixed(0)} % just before measuring, ${busy.toFixed(0)} % while measuring (one request at a time keeps about one of the cores busy)`,
+  };
+  console.log(listReport(info, results, explained));
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return `PostgreSQL ${result.rows[0]?.server_version ?? '?'}`;
+  });
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  console.error(`${signal}: stopping the server`);
+  stopAll().finally(() => process.exit(130));
+}
+
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+process.on('exit', killAllNow);
+
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}

@@ -1,0 +1,21 @@
+import { DomainError } from '../errors';
+import { isWellFormedApiKey } from './api-keys';
+
+/**
+ * What an idempotent replay gives instead of an answer that carried an API key (`apiClients.create`,
+ * `rotate`, and any procedure answering `{ apiKey }`): keys are shown once and only their hash
+ * is stored, so the answer itself is never kept. The retry is refused, naming the client the
+ * first call made, and nothing acts twice. Null for every other answer.
+ */
+export function refusalInPlaceOfKey(output: unknown): DomainError | null {
+  if (typeof output !== 'object' || output === null) return null;
+  const { apiKey, client } = output as { apiKey?: unknown; client?: { id?: unknown } };
+  if (typeof apiKey !== 'string' || !isWellFormedApiKey(apiKey)) return null;
+  const apiClientId = typeof client?.id === 'string' ? client.id : undefined;
+  return new DomainError(
+    'CONFLICT',
+    'CONFLICT',
+    'This call was made already under this Idempotency-Key; its answer held an API key, which is shown only once. Rotate the client for a new key.',
+    apiClientId ? { apiClientId } : undefined,
+  );
+}

@@ -1,0 +1,33 @@
+import { eventPageSchema, eventSchema, listEventsInput, subscribeEventsInput } from '@takst/contract';
+import { parseBearer } from '../auth/api-keys';
+import { procedure } from '../procedure';
+import { router } from '../trpc';
+import { eventFeedOf } from './feed';
+import { listEvents } from './read-model';
+import { streamEvents } from './stream';
+import { trackedStreamOf } from './tracked-stream';
+
+export const eventsRouter = router({
+  list: procedure
+    .meta({ scope: 'events:read', description: 'Events in sequence order after a sequence, for pull-based sync' })
+    .input(listEventsInput)
+    .output(eventPageSchema)
+    .query(({ ctx, input }) => listEvents(ctx.em, input)),
+
+  subscribe: procedure
+    .meta({
+      scope: 'events:read',
+      description: 'Live events over server-sent events; replays from `after`, resumes from the last event id',
+    })
+    .input(subscribeEventsInput)
+    .output(trackedStreamOf(eventSchema))
+    .subscription(({ ctx, input, signal }) =>
+      streamEvents({
+        em: ctx.em,
+        feed: eventFeedOf(ctx.em.config, ctx.logger),
+        input,
+        signal,
+        stillAuthorized: async () => (await ctx.apiKeys.resolve(parseBearer(ctx.authorization) ?? '')) !== null,
+      }),
+    ),
+});

@@ -1,0 +1,117 @@
+import {
+  createWebhookInput,
+  deletedWebhookSchema,
+  deleteWebhookInput,
+  getWebhookInput,
+  listDeliveriesInput,
+  listWebhooksInput,
+  recoverInput,
+  recoverOutput,
+  redeliverInput,
+  rotateWebhookSecretInput,
+  updateWebhookInput,
+  webhookDeliveryPageSchema,
+  webhookDeliverySchema,
+  webhookEndpointPageSchema,
+  webhookEndpointSchema,
+  webhookWithSecretSchema,
+} from '@takst/contract';
+import { procedure } from '../procedure';
+import { router } from '../trpc';
+import { toWebhookDeliveryDto, toWebhookEndpointDto } from './mapper';
+import { listDeliveryRows, listEndpointRows } from './read-model';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  recover,
+  redeliver,
+  rotateWebhookSecret,
+  updateWebhook,
+} from './service';
+
+const withSecret = ({ endpoint, secret }: Awaited<ReturnType<typeof createWebhook>>) => ({
+  endpoint: toWebhookEndpointDto(endpoint),
+  secret,
+});
+
+export const webhooksRouter = router({
+  create: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      description: 'Register a webhook endpoint; its signing secret is shown only in this answer',
+    })
+    .input(createWebhookInput)
+    .output(webhookWithSecretSchema)
+    .mutation(async ({ ctx, input }) => withSecret(await createWebhook(ctx, input))),
+
+  list: procedure
+    .meta({ scope: 'webhooks:manage', description: 'Webhook endpoints newest first, keyset-paginated' })
+    .input(listWebhooksInput)
+    .output(webhookEndpointPageSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await listEndpointRows(ctx.em, input);
+      return { items: page.items.map(toWebhookEndpointDto), nextCursor: page.nextCursor };
+    }),
+
+  get: procedure
+    .meta({ scope: 'webhooks:manage', description: 'One webhook endpoint by id (without its secret)' })
+    .input(getWebhookInput)
+    .output(webhookEndpointSchema)
+    .query(async ({ ctx, input }) => toWebhookEndpointDto(await getWebhook(ctx.em, input.id))),
+
+  update: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      description: 'Change the URL, event types or enabled flag of an endpoint at the version you read',
+    })
+    .input(updateWebhookInput)
+    .output(webhookEndpointSchema)
+    .mutation(async ({ ctx, input }) => toWebhookEndpointDto(await updateWebhook(ctx, input))),
+
+  delete: procedure
+    .meta({ scope: 'webhooks:manage', description: 'Delete an endpoint with its delivery log' })
+    .input(deleteWebhookInput)
+    .output(deletedWebhookSchema)
+    .mutation(async ({ ctx, input }) => {
+      await deleteWebhook(ctx, input.id);
+      return { id: input.id };
+    }),
+
+  rotateSecret: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      description: 'New signing secret, shown only in this answer; the old one also signs for 24 hours',
+    })
+    .input(rotateWebhookSecretInput)
+    .output(webhookWithSecretSchema)
+    .mutation(async ({ ctx, input }) => withSecret(await rotateWebhookSecret(ctx, input.id))),
+
+  deliveries: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      description: "An endpoint's deliveries with their attempts, newest event first, keyset-paginated",
+    })
+    .input(listDeliveriesInput)
+    .output(webhookDeliveryPageSchema)
+    .query(async ({ ctx, input }) => {
+      await getWebhook(ctx.em, input.endpointId);
+      const page = await listDeliveryRows(ctx.em, input);
+      return { items: page.items.map(toWebhookDeliveryDto), nextCursor: page.nextCursor };
+    }),
+
+  redeliver: procedure
+    .meta({ scope: 'webhooks:manage', description: 'Send a delivery again now, starting its retry schedule over' })
+    .input(redeliverInput)
+    .output(webhookDeliverySchema)
+    .mutation(async ({ ctx, input }) => toWebhookDeliveryDto(await redeliver(ctx, input.deliveryId))),
+
+  recover: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      description: 'Send again every event since a time that the endpoint subscribes to',
+    })
+    .input(recoverInput)
+    .output(recoverOutput)
+    .mutation(async ({ ctx, input }) => recover(ctx, input)),
+});

@@ -1,0 +1,77 @@
+import type { AppRouter } from '@takst/api/router-type';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client';
+import { EventSource, type FetchLike } from 'eventsource';
+import { type EventHelpers, withEventHelpers } from './events';
+import { idempotencyKeyOf } from './idempotency';
+
+type HeaderMap = Record<string, string>;
+
+export interface TakstClientOptions {
+  /** The platform's address, e.g. `https://takst.example.no`; `/trpc` is added. */
+  baseUrl: string;
+  /** An API key, `tk_...`. */
+  apiKey: string;
+  /** A fetch implementation; the global one by default. Subscriptions use it too. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers for every request, or a function that makes them per request. */
+  headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
+}
+
+/** The typed client: every procedure, plus `events.iterate`. */
+export type TakstClient = TRPCClient<AppRouter> & { events: EventHelpers };
+
+/** The headers of every request: the caller's, then `extra`, then the API key. */
+function headerMaker(options: TakstClientOptions) {
+  const authorization = `Bearer ${options.apiKey}`;
+  return async (extra: HeaderMap = {}): Promise<HeaderMap> => {
+    const own = typeof options.headers === 'function' ? await options.headers() : (options.headers ?? {});
+    return { ...own, ...extra, authorization };
+  };
+}
+
+/**
+ * EventSource cannot set headers, so subscriptions use the `eventsource` package (fetch-based,
+ * in Node.js and browsers alike) with a fetch that adds them; its own headers (Accept,
+ * Last-Event-ID on a reconnect) go last.
+ */
+function subscriptionFetch(options: TakstClientOptions, headers: ReturnType<typeof headerMaker>): FetchLike {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  return async (url, init) => fetchImpl(url, { ...init, headers: { ...(await headers()), ...init.headers } });
+}
+
+/** A typed client of the whole API: `client.assignments.create.mutate({...})`. */
+export function createTakstClient(options: TakstClientOptions): TakstClient {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
+  const headers = headerMaker(options);
+  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: { fetch: subscriptionFetch(options, headers) },
+        }),
+        false: splitLink({
+          condition: (op) => idempotencyKeyOf(op) !== undefined,
+          // One key, one call: a keyed call never shares a batch with others.
+          true: httpLink({
+            url,
+            ...fetchOption,
+            headers: ({ op }) => headers({ 'idempotency-key': idempotencyKeyOf(op) ?? '' }),
+          }),
+          false: httpBatchLink({ url, ...fetchOption, headers: () => headers() }),
+        }),
+      }),
+    ],
+  });
+  return withEventHelpers(client);
+}
