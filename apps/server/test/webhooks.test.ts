@@ -1,7 +1,7 @@
+import { allowedAddresses, classifyAddress } from '@takst/api';
 import type { RouterOutputs } from '@takst/sdk';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { allowedAddresses, classifyAddress } from '../src/webhooks/api';
 import { query } from './support/database';
 import { assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';

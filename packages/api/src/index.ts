@@ -10,3 +10,4 @@ export { type Actor, createPlatform, createRootContext, type Platform, platformO
 export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';
+export * from './webhooks/index';

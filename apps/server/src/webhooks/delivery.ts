@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { PrivateUrlPolicy } from '@takst/api';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { PrivateUrlPolicy } from './api';
 import { disableEndpoint, recordFailure, recordSuccess } from './endpoint-health';
 import { type DeliveryJob, deliveryJob, enqueue, inTransaction, type Queryable } from './queue';
 import { nextAttemptAt } from './schedule';

@@ -1,7 +1,7 @@
+import { configureWebhooks, type PrivateUrlPolicy } from '@takst/api';
 import type { MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { configureWebhooks, type PrivateUrlPolicy } from './api';
 import { startWebhookWorker, type WebhookWorker } from './worker';
 
 export type { WebhookWorker } from './worker';

@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { allowedAddresses, type PrivateUrlPolicy } from './api';
+import { allowedAddresses, type PrivateUrlPolicy } from '@takst/api';
 
 /** How much of a receiver's answer is kept in the attempt log. */
 export const RESPONSE_EXCERPT_BYTES = 1024;

@@ -1,6 +1,6 @@
+import { type PrivateUrlPolicy, REQUEUE_CHANNEL } from '@takst/api';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type PrivateUrlPolicy, REQUEUE_CHANNEL } from './api';
 import { attemptDelivery, type DeliveryOptions } from './delivery';
 import { Dispatcher } from './dispatcher';
 import { listen } from './listener';

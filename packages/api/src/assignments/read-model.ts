@@ -51,15 +51,6 @@ const SORTS = {
   },
 } as const;
 
-/** `like` patterns for each word of a search; the trigram index on search_text serves them. */
-export function searchPatterns(q: string): string[] {
-  return q
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-}
-
 interface Conditions {
   sql: string[];
   params: unknown[];
@@ -71,6 +62,20 @@ const combine = (parts: readonly Conditions[]): Conditions => ({
   params: parts.flatMap((part) => part.params),
 });
 const whereClause = ({ sql }: Conditions) => (sql.length > 0 ? `where ${sql.join(' and ')}` : '');
+
+/** The words of a search, lower-cased like search_text; every one must occur in it. */
+const searchWords = (q: string) => q.toLowerCase().split(/\s+/).filter(Boolean);
+
+const likePattern = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** `like` patterns for each word of a search; the trigram index on search_text serves them. */
+export function searchPatterns(q: string): string[] {
+  return searchWords(q).map(likePattern);
+}
+
+/** The word through the trigram index, or (`strpos`, same meaning) tested on each row a walk reaches. */
+const wordCondition = (word: string, onRow: boolean) =>
+  onRow ? condition('strpos(a.search_text, ?) > 0', word) : condition('a.search_text like ?', likePattern(word));
 
 /** The statuses in the partial indexes of Migration20261127150000_list_indexes: keep both lists alike. */
 const ACTIVE_STATUSES: readonly string[] = [
@@ -173,47 +178,52 @@ async function smallestEstimate(em: EntityManager, sets: readonly Conditions[]):
   return smallest;
 }
 
-type Strategy = 'walk' | 'gather';
+/**
+ * walk: along the sort index, as the planner likes; gather: every match, then sort them;
+ * walkOwnIndex: walk the index of a narrow filter and test the search words on each row.
+ */
+type Strategy = 'walk' | 'gather' | 'walkOwnIndex';
 const ESTIMATED_WORDS = 3;
 
 /**
- * Walks the sort index (the planner's choice) unless the matches may be few or bunched and are
- * estimated to be few: then gathers them all and sorts them.
+ * Walks the sort index unless the matches may be few or bunched and are estimated to be few:
+ * then gathers them all and sorts them.
  */
 async function chooseStrategy(
   em: EntityManager,
   input: ListAssignmentsInput,
   filters: Filters,
-  patterns: string[],
+  words: string[],
 ): Promise<Strategy> {
   // A rare search word is the other way matches get few; any word may be rare.
-  if (!bunchedAlongSort(input) && patterns.length === 0) return 'walk';
+  if (!bunchedAlongSort(input) && words.length === 0) return 'walk';
   // The words of one name or address come together, while the planner multiplies their shares
   // as if not: the rarest word alone bounds the matches better. Longer words are the rarer ones;
   // a few are enough, and each costs a round trip.
-  const words = [...patterns]
+  const estimated = [...words]
     .sort((a, b) => b.length - a.length)
     .slice(0, ESTIMATED_WORDS)
-    .map((pattern) => condition('a.search_text like ?', pattern));
+    .map((word) => wordCondition(word, false));
   const matches = await smallestEstimate(
     em,
-    words.length > 0 ? words.map((w) => combine([filters.all, w])) : [filters.all],
+    estimated.length > 0 ? estimated.map((word) => combine([filters.all, word])) : [filters.all],
   );
   const limit = onlyTimeFilters(input) ? GATHER_FROM_ONE_INDEX_AT_MOST : GATHER_AT_MOST;
   if (matches > limit) return 'walk';
   if (bunchedAlongSort(input) || filters.indexed.length === 0) return 'gather';
   // Only the words make the matches few. If every word is common and another filter's own index
-  // holds few rows, walking that index and testing the words stops at the first page, where
-  // gathering would scan the trigram index for a common word (~10 ms at a million rows).
-  const rarestWord = await smallestEstimate(em, words);
+  // holds few rows, walking that index and testing the words stops at the first page, where the
+  // trigram index would read a long posting list for each common word (~13 ms for one in ten rows;
+  // the planner counts it cheap, so the words are kept from it).
+  const rarestWord = await smallestEstimate(em, estimated);
   const smallestRange = await smallestEstimate(em, filters.indexed);
-  return rarestWord > GATHER_AT_MOST && smallestRange <= GATHER_AT_MOST ? 'walk' : 'gather';
+  return rarestWord > GATHER_AT_MOST && smallestRange <= GATHER_AT_MOST ? 'walkOwnIndex' : 'gather';
 }
 
 /** The ids of one page (and one more row), found without joining anything. */
 function pageIdsQuery(strategy: Strategy, key: string, direction: string, where: string): string {
   const order = (sortKey: string, id: string) => `order by ${sortKey} ${direction}, ${id} ${direction} limit ?`;
-  if (strategy === 'walk') return `select a.id from assignments a ${where} ${order(key, 'a.id')}`;
+  if (strategy !== 'gather') return `select a.id from assignments a ${where} ${order(key, 'a.id')}`;
   // `offset 0` keeps the subquery from being merged into the ordered query, so the planner fetches
   // its rows the cheapest way (bitmap scans of the filters' indexes) rather than walking a sort index.
   return `select m.id from (select a.id, ${key} as sort_key from assignments a ${where} offset 0) m ${order('m.sort_key', 'm.id')}`;
@@ -228,11 +238,11 @@ export async function listAssignmentRows(
   const sortTag = `${input.sort}:${direction}`;
   const after = input.cursor ? decodeCursor(input.cursor, sortTag) : undefined;
   const filters = filterConditions(input);
-  const patterns = input.q ? searchPatterns(input.q) : [];
-  const strategy = await chooseStrategy(em, input, filters, patterns);
-  const words = patterns.map((pattern) => condition('a.search_text like ?', pattern));
+  const words = input.q ? searchWords(input.q) : [];
+  const strategy = await chooseStrategy(em, input, filters, words);
   const keyset = after ? [keysetConditions(input.sort, direction, after)] : [];
-  const conditions = combine([filters.all, ...words, ...keyset]);
+  const wordConditions = words.map((word) => wordCondition(word, strategy === 'walkOwnIndex'));
+  const conditions = combine([filters.all, ...wordConditions, ...keyset]);
   // The page's ids come first, from assignments alone; only those rows are joined to their relations.
   const rows = await selectRows<AssignmentRow>(
     em,
