@@ -30,6 +30,7 @@ interface Options {
   explainCount: number;
   quietWaitSeconds: number;
   only: RegExp | undefined;
+  reseed: boolean;
 }
 
 function readOptions(env: NodeJS.ProcessEnv): Options {
@@ -44,6 +45,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     explainCount: positiveInteger(env, 'BENCH_LIST_EXPLAIN', 5),
     quietWaitSeconds: positiveInteger(env, 'BENCH_LIST_QUIET_WAIT_S', 120),
     only: env.BENCH_LIST_ONLY ? new RegExp(env.BENCH_LIST_ONLY, 'i') : undefined,
+    reseed: env.BENCH_LIST_RESEED === '1',
   };
 }
 
@@ -72,9 +74,9 @@ async function startServer(databaseUrl: string, apiKey: string): Promise<Target>
 const seconds = (fromMs: number) => ((performance.now() - fromMs) / 1_000).toFixed(1);
 
 /** Seeds unless this generator's seed of `rows` is in place; says what it did. */
-async function seed(databaseUrl: string, rows: number): Promise<string> {
+async function seed(databaseUrl: string, rows: number, force: boolean): Promise<string> {
   return withClient(databaseUrl, async (client) => {
-    if (await isSeeded(client, rows)) {
+    if (!force && (await isSeeded(client, rows))) {
       console.error(`already seeded with ${rows} assignments`);
       return 'seeded by an earlier run';
     }
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS, true);
   // The server runs the migrations, so it must be up before the tables can be seeded.
   const target = await startServer(databaseUrl, `tk_${randomBytes(32).toString('base64url')}`);
-  const seeding = await seed(databaseUrl, options.rows);
+  const seeding = await seed(databaseUrl, options.rows, options.reseed);
   const cells = await buildCells(databaseUrl, options.only);
   console.error(`warming up for ${options.warmupSeconds} s over ${cells.length} cells`);
   await warmUp(target, cells, options.warmupSeconds * 1_000);

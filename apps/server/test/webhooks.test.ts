@@ -1,5 +1,6 @@
 import { allowedAddresses, classifyAddress } from '@takst/api';
 import type { RouterOutputs } from '@takst/sdk';
+import { verifyWebhook, WebhookVerificationError } from '@takst/sdk';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
@@ -202,6 +203,9 @@ describe('webhook delivery', () => {
     expect(hook.signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(standardVerify(secret, hook)).toEqual(hook.json);
     expect(verifySignature(secret, hook)).toBe(true);
+    const headers = { 'webhook-id': hook.id, 'webhook-timestamp': hook.timestamp, 'webhook-signature': hook.signature };
+    expect(await verifyWebhook(hook.body, headers, secret)).toEqual(hook.json);
+    await expect(verifyWebhook(`${hook.body} `, headers, secret)).rejects.toBeInstanceOf(WebhookVerificationError);
     expect(() => standardVerify(secret, { ...hook, body: hook.body.replace('received', 'cancelled') })).toThrow();
     expect(verifySignature(secret, { ...hook, body: `${hook.body} ` })).toBe(false);
 
