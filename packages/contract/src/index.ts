@@ -1,6 +1,7 @@
 export * from './api-client';
 export * from './appraiser';
 export * from './assignment';
+export * from './bulk';
 export * from './common';
 export * from './enums';
 export * from './errors';
