@@ -81,12 +81,14 @@ async function seed(databaseUrl: string, rows: number, force: boolean): Promise<
       return 'seeded by an earlier run';
     }
     const started = performance.now();
-    await seedListData(client, seedPlan(rows, Date.now()), (step) =>
+    const times = await seedListData(client, seedPlan(rows, Date.now()), (step) =>
       console.error(`seeding: ${step} (${seconds(started)} s)`),
     );
-    const loaded = seconds(started);
+    const vacuumStarted = performance.now();
     await client.query('vacuum (analyze) appraisers, parties, properties, assignments');
-    const summary = `seeded in ${seconds(started)} s (${loaded} s to generate, index and check; the rest to vacuum and analyze)`;
+    times.steps.push(['vacuum and analyze', (performance.now() - vacuumStarted) / 1_000]);
+    const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+    const summary = `seeded in ${seconds(started)} s (${steps})`;
     console.error(summary);
     return summary;
   });
@@ -132,6 +134,17 @@ async function measureAll(target: Target, cells: readonly Cell[], sampling: Samp
   return results;
 }
 
+/** Measures once other work has settled; says how busy the machine was before and during. */
+async function measureOnQuietMachine(target: Target, cells: readonly Cell[], options: Options) {
+  const idleBusy = await waitForQuietMachine(options.quietWaitSeconds * 1_000);
+  const before = machineCpuTicks();
+  const results = await measureAll(target, cells, options.sampling);
+  const after = machineCpuTicks();
+  const busy = (100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total);
+  const load = `machine CPU busy ${idleBusy.toFixed(0)} % just before measuring, ${busy.toFixed(0)} % while measuring (one request at a time keeps about one of the cores busy)`;
+  return { results, load };
+}
+
 async function explainSlowest(databaseUrl: string, results: readonly CellResult[], count: number) {
   const slowest = [...results].sort((a, b) => b.p95 - a.p95).slice(0, count);
   return withClient(databaseUrl, async (client) => {
@@ -153,11 +166,7 @@ async function main(): Promise<void> {
   const cells = await buildCells(databaseUrl, options.only);
   console.error(`warming up for ${options.warmupSeconds} s over ${cells.length} cells`);
   await warmUp(target, cells, options.warmupSeconds * 1_000);
-  const idleBusy = await waitForQuietMachine(options.quietWaitSeconds * 1_000);
-  const before = machineCpuTicks();
-  const results = await measureAll(target, cells, options.sampling);
-  const after = machineCpuTicks();
-  const busy = (100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total);
+  const { results, load } = await measureOnQuietMachine(target, cells, options);
   const explained = await explainSlowest(databaseUrl, results, options.explainCount);
   const info = {
     date: new Date().toISOString(),
@@ -166,7 +175,7 @@ async function main(): Promise<void> {
     seeding,
     samples: options.sampling.samples,
     warmupRequests: options.sampling.warmupRequests,
-    load: `machine CPU busy ${idleBusy.toFixed(0)} % just before measuring, ${busy.toFixed(0)} % while measuring (one request at a time keeps about one of the cores busy)`,
+    load,
   };
   console.log(listReport(info, results, explained));
 }

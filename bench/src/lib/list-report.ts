@@ -42,7 +42,7 @@ function explainSection(explained: readonly Explained[]): string[] {
     const lines = plans.flatMap((plan, i) => (plans.length > 1 ? [`-- statement ${i + 1}`, ...plan] : plan));
     return [`${cell.shape.name} · ${cell.sort} · ${cell.page}:`, '', '```', ...lines, '```'].join('\n');
   });
-  return ['', 'EXPLAIN (ANALYZE, BUFFERS) of the slowest rows, run from the bench after measuring:', ...blocks].flatMap(
+  return ['EXPLAIN (ANALYZE, BUFFERS) of the slowest rows, run from the bench after measuring:', ...blocks].flatMap(
     (block) => [block, ''],
   );
 }
@@ -65,6 +65,6 @@ export function listReport(info: ListRunInfo, results: readonly CellResult[], ex
       ? `Every row answers under ${TARGET_P95_MS} ms at p95.`
       : `${slow} of ${results.length} rows at or over ${TARGET_P95_MS} ms at p95 (⚠).`,
     ...(short.length > 0 ? ['', `Rows cut short by the time budget: ${short.map(shortNote).join('; ')}.`] : []),
-    ...explainSection(explained),
+    ...(explained.length > 0 ? ['', ...explainSection(explained)] : []),
   ].join('\n');
 }

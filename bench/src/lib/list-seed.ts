@@ -1,3 +1,8 @@
+/**
+ * Seeds the list benchmark's database inside PostgreSQL: every row comes from `generate_series`
+ * and a hash of its number (`pg_temp.rnd`), so a million assignments take seconds, not minutes,
+ * and every run builds the same data apart from the timestamps (and the ids, which begin with them).
+ */
 import type pg from 'pg';
 import {
   AGENT_BRANDS,
@@ -13,12 +18,6 @@ import {
   RARE_STREETS,
   STREETS,
 } from './norway';
-
-/**
- * Seeds the list benchmark's database inside PostgreSQL: every row comes from `generate_series`
- * and a hash of its number (`pg_temp.rnd`), so a million assignments take seconds, not minutes,
- * and every run builds the same data apart from the timestamps.
- */
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
@@ -457,21 +456,18 @@ async function verifySeed(client: pg.Client): Promise<void> {
   }
 }
 
-async function loadRows(client: pg.Client, plan: SeedPlan, progress: (step: string) => void): Promise<void> {
-  for (const statement of helperFunctions(plan)) await client.query(statement);
-  await createMunicipalityTables(client);
-  progress('appraisers');
-  await insertAppraisers(client, plan);
-  progress('parties');
-  await insertParties(client, plan);
-  progress('properties');
-  await insertProperties(client, plan);
-  progress('assignments');
-  await insertAssignments(client, plan);
-  await client.query(
-    `insert into reference_counters (year, last_value)
-     select split_part(reference, '-', 1)::int, count(*) from assignments group by 1`,
-  );
+export interface SeedTimes {
+  /** Seconds per step, in order: generating each table's rows, rebuilding indexes, checking. */
+  steps: [string, number][];
+}
+
+/** Runs `work` as the named step, printing its start and recording how long it took. */
+async function step<T>(times: SeedTimes, name: string, progress: (step: string) => void, work: () => Promise<T>) {
+  progress(name);
+  const started = performance.now();
+  const result = await work();
+  times.steps.push([name, (performance.now() - started) / 1_000]);
+  return result;
 }
 
 /**
@@ -479,7 +475,12 @@ async function loadRows(client: pg.Client, plan: SeedPlan, progress: (step: stri
  * previous state. Foreign-key and search-field triggers are off during the load
  * (session_replication_role needs a superuser); verifySeed stands in for them.
  */
-export async function seedListData(client: pg.Client, plan: SeedPlan, progress: (step: string) => void): Promise<void> {
+export async function seedListData(
+  client: pg.Client,
+  plan: SeedPlan,
+  progress: (step: string) => void,
+): Promise<SeedTimes> {
+  const times: SeedTimes = { steps: [] };
   await client.query('begin');
   try {
     await client.query('set local session_replication_role = replica');
@@ -488,17 +489,27 @@ export async function seedListData(client: pg.Client, plan: SeedPlan, progress: 
     await client.query(`truncate ${SEEDED_TABLES.join(', ')}, reference_counters cascade`);
     const indexes = await secondaryIndexes(client, SEEDED_TABLES);
     for (const index of indexes) await client.query(`drop index ${index.name}`);
-    await loadRows(client, plan, progress);
-    progress(`indexes (${indexes.length})`);
-    for (const index of indexes) await client.query(index.definition);
-    progress('checks');
-    await verifySeed(client);
+    for (const statement of helperFunctions(plan)) await client.query(statement);
+    await createMunicipalityTables(client);
+    await step(times, 'appraisers', progress, () => insertAppraisers(client, plan));
+    await step(times, 'parties', progress, () => insertParties(client, plan));
+    await step(times, 'properties', progress, () => insertProperties(client, plan));
+    await step(times, 'assignments', progress, () => insertAssignments(client, plan));
+    await client.query(
+      `insert into reference_counters (year, last_value)
+       select split_part(reference, '-', 1)::int, count(*) from assignments group by 1`,
+    );
+    await step(times, `${indexes.length} indexes`, progress, async () => {
+      for (const index of indexes) await client.query(index.definition);
+    });
+    await step(times, 'checks', progress, () => verifySeed(client));
     await client.query(`comment on table assignments is '${seedMarker(plan.assignments)}'`);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
     throw error;
   }
+  return times;
 }
 
 /** True when a committed seed of exactly `rows` assignments by this generator is in place. */
