@@ -7,7 +7,16 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { compileScript } from './lib/compile';
-import { ensureBenchDatabase, type Sample, sampleAssignments, seedAssignments, serverUrlFromEnv } from './lib/database';
+import {
+  assignmentsOfEveryShape,
+  BENCH_DATABASE,
+  prepareBenchDatabase,
+  type Sample,
+  sampleAssignments,
+  seedBenchData,
+  serverUrlFromEnv,
+} from './lib/database';
+import { seedPlan } from './lib/list-seed';
 import { fetchOne, runLoad } from './lib/load';
 import {
   clockTicksPerSecond,
@@ -22,6 +31,8 @@ import { type Measurement, type RunInfo, report } from './lib/report';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE_SIZE = 10_000;
+/** Ids from the random sample that the sanity check asks every server for, besides one of every shape. */
+const SANITY_RANDOM_IDS = 50;
 const READY_TIMEOUT_MS = 60_000;
 const BUILD_TIMEOUT_MS = 300_000;
 const IDLE_PROBE_MS = 2_000;
@@ -32,6 +43,7 @@ interface Options {
   warmupSeconds: number;
   connections: number;
   rows: number;
+  quietWaitSeconds: number;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -48,6 +60,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     warmupSeconds: positiveInteger(env, 'BENCH_WARMUP_S', 15),
     connections: positiveInteger(env, 'BENCH_CONNECTIONS', 20),
     rows: positiveInteger(env, 'BENCH_ROWS', 200_000),
+    quietWaitSeconds: positiveInteger(env, 'BENCH_QUIET_WAIT_S', 60),
   };
 }
 
@@ -62,6 +75,7 @@ async function startTarget(variant: string, args: string[], env: NodeJS.ProcessE
   const started = startProcess(variant, process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdoutToStderr: true,
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(started, `${baseUrl}/readyz`, READY_TIMEOUT_MS);
@@ -78,6 +92,10 @@ function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Pro
     LOG_LEVEL: 'warn',
     TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
     TAKST_TRPC_FAST_PATH: String(fastPath),
+    // The per-client rate limit (50/s by default) would answer most of the load with 429.
+    TAKST_RATE_LIMIT_PER_SECOND: '1000000',
+    TAKST_RATE_LIMIT_BURST: '1000000',
+    TAKST_WEBHOOK_WORKER: 'false',
   });
 }
 
@@ -87,19 +105,22 @@ async function startRaw(databaseUrl: string): Promise<Target> {
   return startTarget('raw node:http + pg', [script], { DATABASE_URL: databaseUrl });
 }
 
-/** Both servers must answer the same assignment before their numbers can be compared. */
-async function sanityCheck(targets: readonly Target[], sample: Sample, apiKey: string): Promise<void> {
-  const answers = await Promise.all(targets.map((t) => fetchOne(t.baseUrl, sample.id, apiKey)));
-  answers.forEach((answer, i) => {
-    const { id, reference } = answer.data ?? {};
-    if (answer.status !== 200 || id !== sample.id || reference !== sample.reference) {
-      throw new Error(`${targets[i]?.variant} answered ${answer.status} with ${JSON.stringify(answer.data)}`);
+/** All servers must answer each assignment with the same DTO before their numbers can be compared. */
+async function sanityCheck(targets: readonly Target[], samples: readonly Sample[], apiKey: string): Promise<void> {
+  for (const sample of samples) {
+    const answers = await Promise.all(targets.map((t) => fetchOne(t.baseUrl, sample.id, apiKey)));
+    answers.forEach((answer, i) => {
+      const { id, reference } = answer.data ?? {};
+      if (answer.status !== 200 || id !== sample.id || reference !== sample.reference) {
+        throw new Error(`${targets[i]?.variant} answered ${answer.status} with ${JSON.stringify(answer.data)}`);
+      }
+    });
+    if (answers.some((answer) => !isDeepStrictEqual(answer.data, answers[0]?.data))) {
+      const each = answers.map((a, i) => `${targets[i]?.variant}: ${JSON.stringify(a.data)}`);
+      throw new Error(`the servers answer ${sample.id} with different DTOs:\n${each.join('\n')}`);
     }
-  });
-  if (answers.some((answer) => !isDeepStrictEqual(answer.data, answers[0]?.data))) {
-    console.error('warning: the servers answer the same id with different DTOs:');
-    console.error(JSON.stringify(answers.map((a) => a.data)));
   }
+  console.error(`all servers answered the same DTOs for ${samples.length} assignments`);
 }
 
 interface CpuSnapshot {
@@ -112,12 +133,23 @@ function cpuSnapshot(pid: number): CpuSnapshot {
   return { serverTicks: processCpuTicks(pid), machine: machineCpuTicks(), self: process.cpuUsage() };
 }
 
+/** Waits up to `maxSeconds` for other work on the machine to finish; returns the last busy %. */
+async function waitForQuietMachine(maxSeconds: number): Promise<number> {
+  const until = performance.now() + maxSeconds * 1_000;
+  for (;;) {
+    const busy = await machineBusyPercentOver(IDLE_PROBE_MS);
+    if (busy <= BUSY_WARNING_PERCENT) return busy;
+    if (performance.now() > until) {
+      console.error(`warning: the machine is ${busy.toFixed(0)} % busy before any load; the numbers will be off`);
+      return busy;
+    }
+    console.error(`the machine is ${busy.toFixed(0)} % busy with other work; waiting`);
+  }
+}
+
 async function measure(target: Target, ids: readonly string[], apiKey: string, options: Options) {
   const load = { baseUrl: target.baseUrl, ids, apiKey, connections: options.connections };
-  const idleBusy = await machineBusyPercentOver(IDLE_PROBE_MS);
-  if (idleBusy > BUSY_WARNING_PERCENT) {
-    console.error(`warning: the machine is ${idleBusy.toFixed(0)} % busy before any load; the numbers will be off`);
-  }
+  const idleBusy = await waitForQuietMachine(options.quietWaitSeconds);
   console.error(`${target.variant}: warming up for ${options.warmupSeconds} s`);
   await runLoad({ ...load, seconds: options.warmupSeconds });
   console.error(`${target.variant}: measuring for ${options.durationSeconds} s`);
@@ -163,41 +195,47 @@ async function postgresVersion(url: string): Promise<string> {
   }
 }
 
-async function prepareDatabase(): Promise<string> {
-  const serverUrl = serverUrlFromEnv(process.env);
-  const databaseUrl = await ensureBenchDatabase(serverUrl);
-  const { host, pathname } = new URL(databaseUrl);
-  console.error(`database: ${host}${pathname}`);
-  return databaseUrl;
+async function prepareDatabase(rows: number): Promise<{ url: string; seeded: boolean }> {
+  const database = await prepareBenchDatabase(serverUrlFromEnv(process.env), BENCH_DATABASE, rows);
+  const { host, pathname } = new URL(database.url);
+  const state = database.seeded ? `already seeded with ${rows} assignments` : 'created empty, to be seeded';
+  console.error(`database: ${host}${pathname}, ${state}`);
+  return database;
 }
 
 async function seed(databaseUrl: string, rows: number): Promise<void> {
-  const outcome = await seedAssignments(databaseUrl, rows);
-  if (!outcome.seeded) {
-    console.error(`assignments already holds ${rows} rows; not reseeding`);
-    return;
-  }
-  const rate = Math.round(rows / outcome.seconds);
-  console.error(`seeded ${rows} assignments in ${outcome.seconds.toFixed(1)} s (${rate} rows/s)`);
+  const started = performance.now();
+  const elapsed = () => ((performance.now() - started) / 1_000).toFixed(1);
+  const times = await seedBenchData(databaseUrl, rows, (step) => console.error(`seeding: ${step} (${elapsed()} s)`));
+  const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+  console.error(`seeded ${rows} assignments in ${elapsed()} s (${steps})`);
+}
+
+const integer = (n: number) => n.toLocaleString('en-US');
+
+function describeData(rows: number): string {
+  const plan = seedPlan(rows, 0);
+  return `${integer(rows)} assignments joined to ${integer(plan.properties)} properties, ${integer(plan.parties)} parties and ${integer(plan.appraisers)} appraisers`;
 }
 
 async function main(): Promise<void> {
   const options = readOptions(process.env);
-  const databaseUrl = await prepareDatabase();
+  const database = await prepareDatabase(options.rows);
+  const databaseUrl = database.url;
   console.error('building the server');
   await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS);
 
-  // The server runs the migrations, so it must be up before the table can be seeded.
+  // The server runs the migrations, so it must be up before the tables can be seeded.
   const apiKey = `tk_${randomBytes(32).toString('base64url')}`;
   const takst = await startTakst(databaseUrl, apiKey, true);
-  await seed(databaseUrl, options.rows);
+  if (!database.seeded) await seed(databaseUrl, options.rows);
   const viaAdapter = await startTakst(databaseUrl, apiKey, false);
   const raw = await startRaw(databaseUrl);
 
   const sample = await sampleAssignments(databaseUrl, SAMPLE_SIZE);
-  const [first] = sample;
-  if (!first) throw new Error('no assignments to ask for');
-  await sanityCheck([raw, takst, viaAdapter], first, apiKey);
+  if (sample.length === 0) throw new Error('no assignments to ask for');
+  const everyShape = await assignmentsOfEveryShape(databaseUrl);
+  await sanityCheck([raw, takst, viaAdapter], [...everyShape, ...sample.slice(0, SANITY_RANDOM_IDS)], apiKey);
 
   const ids = sample.map((s) => s.id);
   const measurements = [];
@@ -207,7 +245,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: cpuDescription(),
     postgres: await postgresVersion(databaseUrl),
-    rows: options.rows,
+    data: describeData(options.rows),
     sampleSize: sample.length,
     connections: options.connections,
     warmupSeconds: options.warmupSeconds,

@@ -3,6 +3,7 @@ import { appRouter, createRootContext, DomainError, type Logger, type Platform }
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
+import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
 import { pendingMigrations } from './migrate';
 import { requestIdOf } from './request-id';
 
@@ -96,6 +97,8 @@ export function createApp(platform: Platform, state: AppState): express.Express 
     const { ready, checks } = await readiness(platform, state);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
+
+  app.get(EXPORT_NDJSON_PATH, exportNdjson(platform));
 
   app.use(
     '/trpc',

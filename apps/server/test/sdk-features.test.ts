@@ -104,17 +104,19 @@ describe('idempotency keys', () => {
       client.assignments.create.mutate(assignmentInput()),
     ]);
     expect(new Set(created.map((assignment) => assignment.id)).size).toBe(3);
-    const withKey = sent.filter((request) => request.headers.get('idempotency-key') !== null);
+    const withKey = sent.filter((request) => request.headers.get('idempotency-key') === key);
     expect(withKey).toHaveLength(1);
     expect(withKey[0]?.headers.get('idempotency-key')).toBe(key);
     expect(withKey[0]?.headers.get('authorization')).toBe(`Bearer ${server.adminKey}`);
     expect(new URL(withKey[0]?.url ?? '').pathname).toBe('/trpc/assignments.create');
     expect(new URL(withKey[0]?.url ?? '').searchParams.has('batch')).toBe(false);
-    // The other two share one batch, without a key.
-    const batched = sent.filter((request) => request.headers.get('idempotency-key') === null);
-    expect(batched.map((request) => new URL(request.url).pathname)).toEqual([
-      '/trpc/assignments.create,assignments.create',
+    // The SDK gave the other two keys of their own, so each went alone too.
+    const others = sent.filter((request) => request.headers.get('idempotency-key') !== key);
+    expect(others.map((request) => new URL(request.url).pathname)).toEqual([
+      '/trpc/assignments.create',
+      '/trpc/assignments.create',
     ]);
+    expect(new Set(others.map((request) => request.headers.get('idempotency-key'))).size).toBe(2);
   });
 
   it('takes the key from plain call options too', async () => {

@@ -81,7 +81,7 @@ describe('the packed @takst/sdk', () => {
     });
     afterAll(() => server?.close());
 
-    it('round-trips create, get, list, a typed error, events, a subscription and a webhook', async () => {
+    it('round-trips create, get, list, iterate, toArray, a TakstError, events, a subscription and a webhook', async () => {
       const build = await tsc(['-p', 'tsconfig.json']);
       expect(build.output).toBe('');
       const { stdout } = await run(process.execPath, ['out/consumer.js'], {
@@ -94,6 +94,8 @@ describe('the packed @takst/sdk', () => {
         status: 'received',
         sameAsFetched: true,
         notFoundCode: 'ASSIGNMENT_NOT_FOUND',
+        notFound: { status: 404, isTakstError: true, attempts: 1 },
+        walked: 1,
         knowsTypes: 9,
         iterated: ['assignment.created'],
         streamed: { type: 'assignment.created', entityId: result.id },
@@ -103,6 +105,7 @@ describe('the packed @takst/sdk', () => {
       const stored = await server.admin.assignments.get.query({ id: result.id as string });
       expect(stored.client.name).toBe('Consumer Test AS');
       expect(result.listed).toEqual([stored.id]);
+      expect(result.paged).toEqual([stored.id]);
     }, 60_000);
   });
 });

@@ -20,7 +20,8 @@ export interface RunInfo {
   node: string;
   cpu: string;
   postgres: string;
-  rows: number;
+  /** What the database holds, e.g. "200,000 assignments joined to …". */
+  data: string;
   sampleSize: number;
   connections: number;
   warmupSeconds: number;
@@ -90,7 +91,7 @@ export function report(info: RunInfo, measurements: readonly Measurement[]): str
     '',
     `- date: ${info.date}`,
     `- machine: ${info.cpu}; Node ${info.node}; ${info.postgres}`,
-    `- load: autocannon, ${info.connections} connections, warm-up ${info.warmupSeconds} s, measured ${info.durationSeconds} s; ${integer(info.rows)} rows, ids drawn from a sample of ${integer(info.sampleSize)}`,
+    `- load: autocannon, ${info.connections} connections, warm-up ${info.warmupSeconds} s, measured ${info.durationSeconds} s; ${info.data}; ids drawn from a sample of ${integer(info.sampleSize)}`,
     '',
     mainTable(measurements),
     '',

@@ -1,6 +1,7 @@
 export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
 export { generateApiKey, hashApiKey, isWellFormedApiKey } from './auth/api-keys';
 export { createApiClient } from './auth/service';
+export * from './bulk/index';
 export type { RootContext } from './context';
 export { DomainError } from './errors';
 export { closeEventStreams } from './events/feed';

@@ -32,6 +32,8 @@ export interface TakstErrorData {
   /** APPRAISER_NOT_CERTIFIED: the certification area missing, and the day it was checked for. */
   requiredCertification?: string;
   on?: string;
+  /** A replayed webhooks.create / rotateSecret: the endpoint the first call made (its secret is not shown again). */
+  webhookEndpointId?: string;
   /** DUPLICATE_ORGANIZATION_NUMBER: the party that already has the number. */
   existingPartyId?: string;
   /** RATE_LIMITED: whole seconds until the next call is allowed (also the Retry-After header). */

@@ -8,8 +8,12 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
-import { type EventHelpers, withEventHelpers } from './events';
+import type { EventHelpers } from './events';
+import { withHelpers } from './helpers';
 import { idempotencyKeyOf } from './idempotency';
+import type { WithCursorHelpers } from './pagination';
+import { takstLink } from './retry';
+import { namedFailureFetch } from './transport';
 
 type HeaderMap = Record<string, string>;
 
@@ -22,10 +26,21 @@ export interface TakstClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Extra headers for every request, or a function that makes them per request. */
   headers?: HeaderMap | (() => HeaderMap | Promise<HeaderMap>);
+  /**
+   * How often a call that may pass on another try is sent again: after no answer (a network
+   * error, a timeout) or a 429, 502, 503 or 504. Mutations too, under their idempotency key.
+   * 2 by default; 0 turns retries off.
+   */
+  maxRetries?: number;
+  /** How long each attempt may wait for its answer; no limit by default. */
+  timeoutMs?: number;
 }
 
-/** The typed client: every procedure, plus `events.iterate`. */
-export type TakstClient = TRPCClient<AppRouter> & { events: EventHelpers };
+/**
+ * The typed client: every procedure, `iterate` and `toArray` on every list that pages with
+ * `nextCursor`, and `events.iterate`.
+ */
+export type TakstClient = TRPCClient<AppRouter> & WithCursorHelpers<AppRouter> & { events: EventHelpers };
 
 /** The headers of every request: the caller's, then `extra`, then the API key. */
 function headerMaker(options: TakstClientOptions) {
@@ -46,13 +61,25 @@ function subscriptionFetch(options: TakstClientOptions, headers: ReturnType<type
   return async (url, init) => fetchImpl(url, { ...init, headers: { ...(await headers()), ...init.headers } });
 }
 
+function checkedPolicy(options: TakstClientOptions) {
+  const { maxRetries = 2, timeoutMs } = options;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new RangeError(`maxRetries must be a whole number, 0 or more, not ${maxRetries}`);
+  }
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+    throw new RangeError(`timeoutMs must be a positive number of milliseconds, not ${timeoutMs}`);
+  }
+  return { maxRetries, timeoutMs };
+}
+
 /** A typed client of the whole API: `client.assignments.create.mutate({...})`. */
 export function createTakstClient(options: TakstClientOptions): TakstClient {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
   const headers = headerMaker(options);
-  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  const fetchOption = { fetch: namedFailureFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))) };
   const client = createTRPCClient<AppRouter>({
     links: [
+      takstLink(checkedPolicy(options)),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
@@ -73,5 +100,5 @@ export function createTakstClient(options: TakstClientOptions): TakstClient {
       }),
     ],
   });
-  return withEventHelpers(client);
+  return withHelpers(client) as TakstClient;
 }

@@ -1,6 +1,6 @@
 import type { AppRouter } from '@takst/api/router-type';
-import type { TRPCClient } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { untilAborted } from './pagination';
 
 type Inputs = inferRouterInputs<AppRouter>;
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -41,28 +41,17 @@ function pageInput(options: IterateEventsOptions, after: number | undefined): In
   };
 }
 
-async function* iterateEvents(client: TRPCClient<AppRouter>, options: IterateEventsOptions = {}) {
+export type EventListQuery = (
+  input: Inputs['events']['list'],
+  options?: { signal?: AbortSignal },
+) => Promise<EventPage>;
+
+/** Walks `events.list` from `options.after` until it has caught up. */
+export async function* iterateEvents(list: EventListQuery, options: IterateEventsOptions = {}) {
   let after = options.after;
   do {
-    const page = await client.events.list.query(
-      pageInput(options, after),
-      options.signal ? { signal: options.signal } : undefined,
-    );
-    yield* page.items;
+    const page = await list(pageInput(options, after), options.signal ? { signal: options.signal } : undefined);
+    yield* untilAborted(page.items, options.signal);
     after = page.nextAfter ?? undefined;
   } while (after !== undefined);
-}
-
-/**
- * The tRPC client with `events.iterate` beside `events.list` and `events.subscribe`. tRPC's
- * client is a proxy that makes each path on access, so the helper is served by a proxy in front.
- */
-export function withEventHelpers(client: TRPCClient<AppRouter>): TRPCClient<AppRouter> & { events: EventHelpers } {
-  const helpers: EventHelpers = { iterate: (options) => iterateEvents(client, options) };
-  const events = new Proxy(client.events, {
-    get: (target, key, receiver) => (key === 'iterate' ? helpers.iterate : Reflect.get(target, key, receiver)),
-  });
-  return new Proxy(client, {
-    get: (target, key, receiver) => (key === 'events' ? events : Reflect.get(target, key, receiver)),
-  }) as TRPCClient<AppRouter> & { events: EventHelpers };
 }

@@ -1,6 +1,6 @@
 import type { AppRouter } from '@takst/api/router-type';
-import { TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { TakstError } from './errors';
 
 export {
   ASSIGNMENT_STATUSES,
@@ -16,8 +16,16 @@ export {
 } from '@takst/contract/enums';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
 export { createTakstClient, type TakstClient, type TakstClientOptions } from './client';
+export {
+  isTakstError,
+  type TakstClientSideErrorCode,
+  TakstError,
+  type TakstErrorCode,
+} from './errors';
 export type { EventHelpers, EventPage, IterateEventsOptions, TakstEvent } from './events';
 export { type IdempotentCallOptions, withIdempotencyKey } from './idempotency';
+export type { CursorPage, CursorPageHelpers, PageCallOptions, ToArrayOptions, WithCursorHelpers } from './pagination';
+export type { TakstCallContext } from './retry';
 export {
   type VerifyWebhookOptions,
   verifyWebhook,
@@ -50,12 +58,7 @@ export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
 export type ApiClient = RouterOutputs['apiClients']['list']['items'][number];
 export type Scope = ApiClient['scopes'][number];
 
-/** An error the platform answered with; `error.data` carries `errorCode`, `requestId` and `issues`. */
-export type TakstClientError = TRPCClientError<AppRouter>;
-export type TakstErrorCode = NonNullable<TakstClientError['data']>['errorCode'];
-
-/** True when `error` came from the platform, and when given, carries that domain error code. */
-export function isTakstError(error: unknown, errorCode?: TakstErrorCode): error is TakstClientError {
-  if (!(error instanceof TRPCClientError)) return false;
-  return errorCode === undefined || (error as TakstClientError).data?.errorCode === errorCode;
-}
+/** The platform's `error.data`: `code`, `httpStatus`, `errorCode`, `requestId`, `issues`, details. */
+export type { TakstErrorData, ValidationIssue } from '@takst/contract/errors';
+/** @deprecated Use `TakstError`, which every failed call now rejects with. */
+export type TakstClientError = TakstError;

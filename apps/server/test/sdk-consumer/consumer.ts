@@ -8,6 +8,7 @@ import {
   isTakstError,
   type RouterInputs,
   type RouterOutputs,
+  TakstError,
   type TakstEvent,
   verifyWebhook,
   WebhookVerificationError,
@@ -34,10 +35,21 @@ const fetched: RouterOutputs['assignments']['get'] = await client.assignments.ge
 const page = await client.assignments.list.query({ limit: 10, type: ['energy_certificate'] });
 
 let notFoundCode: string | undefined;
+let notFound: { status: number | null; isTakstError: boolean; attempts: number } | undefined;
 try {
   await client.assignments.get.query({ id: '01900000-0000-7000-8000-000000000000' });
 } catch (error) {
-  if (isTakstError(error, 'ASSIGNMENT_NOT_FOUND')) notFoundCode = error.data?.errorCode;
+  if (isTakstError(error, 'ASSIGNMENT_NOT_FOUND')) {
+    const code: 'ASSIGNMENT_NOT_FOUND' = error.code;
+    notFoundCode = error.data?.errorCode === code ? code : undefined;
+    notFound = { status: error.httpStatus, isTakstError: error instanceof TakstError, attempts: error.attempts };
+  }
+}
+
+const paged = await client.assignments.list.toArray({ type: ['energy_certificate'], limit: 1 }, { max: 3 });
+let walked = 0;
+for await (const assignment of client.assignments.list.iterate({ limit: 1 }, { context: { timeoutMs: 10_000 } })) {
+  if (assignment.id === created.id) walked += 1;
 }
 
 const iterated: string[] = [];
@@ -98,6 +110,9 @@ console.log(
     sameAsFetched: JSON.stringify(fetched) === JSON.stringify(created),
     listed: page.items.map((a) => a.id),
     notFoundCode,
+    notFound,
+    paged: paged.map((a) => a.id),
+    walked,
     knowsTypes: ASSIGNMENT_TYPES.length,
     iterated,
     streamed: { type: streamed.type, entityId: streamed.entityId },

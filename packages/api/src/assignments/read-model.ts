@@ -1,4 +1,4 @@
-import type { ListAssignmentsInput } from '@takst/contract';
+import type { ExportFilters, ListAssignmentsInput } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { decodeCursor, encodeCursor, type Keyset } from '../lib/cursor';
 import { ISO_MS, placeholders, selectRows } from '../lib/read-model';
@@ -21,7 +21,7 @@ const COLUMNS = `
     ${party('pay')} as payer,
     case when b.id is null then null else ${party('b')} end as broker,
     case when ap.id is null then null else json_build_object('id', ap.id, 'name', ap.name) end as appraiser`;
-const RELATIONS = `
+export const ASSIGNMENT_RELATIONS = `
   join properties p on p.id = a.property_id
   join parties c on c.id = a.client_id
   join parties pay on pay.id = a.payer_id
@@ -35,7 +35,7 @@ export async function findAssignmentRow(
   const [column, value] = 'id' in by ? ['id', by.id] : ['reference', by.reference];
   const rows = await selectRows<AssignmentRow>(
     em,
-    `select ${COLUMNS} from assignments a ${RELATIONS} where a.${column} = ?`,
+    `select ${COLUMNS} from assignments a ${ASSIGNMENT_RELATIONS} where a.${column} = ?`,
     [value],
   );
   return rows[0];
@@ -73,7 +73,7 @@ export function searchPatterns(q: string): string[] {
   return searchWords(q).map(likePattern);
 }
 
-/** The word through the trigram index, or (`strpos`, same meaning) tested on each row a walk reaches. */
+/** The word through the trigram index (`like`), or tested on each row a walk reaches (`strpos`, same meaning). */
 const wordCondition = (word: string, onRow: boolean) =>
   onRow ? condition('strpos(a.search_text, ?) > 0', word) : condition('a.search_text like ?', likePattern(word));
 
@@ -99,7 +99,7 @@ interface Filters {
 const given = <T>(value: T | undefined, make: (value: T) => Conditions) =>
   value === undefined ? undefined : make(value);
 
-function filterConditions(input: ListAssignmentsInput): Filters {
+function filterConditions(input: ExportFilters): Filters {
   const status = given(input.status, (values) => condition(`a.status in (${placeholders(values)})`, ...values));
   const appraiser = given(input.appraiserId, (id) => condition('a.appraiser_id = ?', id));
   const client = given(input.clientId, (id) => condition('a.client_id = ?', id));
@@ -135,15 +135,19 @@ function keysetConditions(sort: ListAssignmentsInput['sort'], direction: string,
 
 /**
  * Up to this many estimated matches, fetching them all through the filters' indexes and sorting
- * them (~1 µs a row, most of it reading table rows) beats walking a sort index past non-matches.
+ * them beats walking a sort index past non-matches. Each match costs a table row read from
+ * anywhere in the table (~2 µs), so this stays small.
  */
-const GATHER_AT_MOST = 25_000;
+const GATHER_AT_MOST = 10_000;
 /**
  * With only time filters (created, due, updated), every match and its sort key is read from one
- * covering index (migration 150000) at ~0.1 µs a row, so gathering pays off for many more.
+ * covering index (migration 150000) at ~0.15 µs a row, so gathering pays off for many more.
  */
-const GATHER_FROM_ONE_INDEX_AT_MOST = 200_000;
+const GATHER_FROM_ONE_INDEX_AT_MOST = 150_000;
+/** A walk of a narrow filter's own index reads at most this many rows (~0.5 µs each, in order). */
+const WALK_OWN_INDEX_AT_MOST = 50_000;
 
+/** Created, due and updated are in every sort index and in the updated-at index. */
 const onlyTimeFilters = (input: ListAssignmentsInput) =>
   !(input.q || input.status || input.type || input.appraiserId || input.clientId || input.municipality);
 
@@ -151,9 +155,9 @@ const onlyTimeFilters = (input: ListAssignmentsInput) =>
  * Time filters whose matches can bunch at one end of the sort, so that a walk of the sort index
  * passes many rows that do not match: `updatedSince` (recent rows, and the odd old one), a
  * created-at range under the due-date sort, `dueBefore` under the created-at sort (each picks a
- * stretch of the other key). The planner assumes matches spread evenly along an index and walks
- * anyway. Type, appraiser, client and municipality keep about their share of rows all along a
- * sort (the last three, and the few active statuses, also lead indexes of their own).
+ * stretch of the other key). The other filters keep about their share of rows all along a sort
+ * (type; the finished statuses, which are most rows) or lead an index of their own that a walk
+ * follows (appraiser, client, municipality; the active statuses' partial indexes).
  */
 function bunchedAlongSort(input: ListAssignmentsInput): boolean {
   const otherKeyRange =
@@ -179,15 +183,19 @@ async function smallestEstimate(em: EntityManager, sets: readonly Conditions[]):
 }
 
 /**
- * walk: along the sort index, as the planner likes; gather: every match, then sort them;
- * walkOwnIndex: walk the index of a narrow filter and test the search words on each row.
+ * walk: the planner's plan for `order by … limit`, which follows an index in sort order and skips
+ * non-matches; gather: fetch every match through the filters' indexes, then sort; walkOwnIndex: a
+ * walk where the search words cannot use the trigram index, so a narrow filter's index is walked.
  */
 type Strategy = 'walk' | 'gather' | 'walkOwnIndex';
+/** Search words estimated one by one (a round trip each), longest first. */
 const ESTIMATED_WORDS = 3;
 
 /**
- * Walks the sort index unless the matches may be few or bunched and are estimated to be few:
- * then gathers them all and sorts them.
+ * The planner prices a walk as if matches were spread evenly along the index. That holds for
+ * most filters; it fails when matches are few (a rare word) or bunched (time filters), where a
+ * walk can pass most of the table. Then, if the matches are estimated few, gathering them is
+ * bounded by their number.
  */
 async function chooseStrategy(
   em: EntityManager,
@@ -212,12 +220,12 @@ async function chooseStrategy(
   if (matches > limit) return 'walk';
   if (bunchedAlongSort(input) || filters.indexed.length === 0) return 'gather';
   // Only the words make the matches few. If every word is common and another filter's own index
-  // holds few rows, walking that index and testing the words stops at the first page, where the
-  // trigram index would read a long posting list for each common word (~13 ms for one in ten rows;
-  // the planner counts it cheap, so the words are kept from it).
+  // holds few rows, walking that index and testing the words stops at the first page. Gathering
+  // would read the trigram index's long posting lists of the common words (~13 ms for a word in
+  // one row of ten), which the planner prices cheap: the words are tested with strpos() instead.
   const rarestWord = await smallestEstimate(em, estimated);
   const smallestRange = await smallestEstimate(em, filters.indexed);
-  return rarestWord > GATHER_AT_MOST && smallestRange <= GATHER_AT_MOST ? 'walkOwnIndex' : 'gather';
+  return rarestWord > GATHER_AT_MOST && smallestRange <= WALK_OWN_INDEX_AT_MOST ? 'walkOwnIndex' : 'gather';
 }
 
 /** The ids of one page (and one more row), found without joining anything. */
@@ -247,7 +255,7 @@ export async function listAssignmentRows(
   const rows = await selectRows<AssignmentRow>(
     em,
     `select ${COLUMNS} from (${pageIdsQuery(strategy, sort.expression, direction, whereClause(conditions))}) page
-     join assignments a on a.id = page.id ${RELATIONS}
+     join assignments a on a.id = page.id ${ASSIGNMENT_RELATIONS}
      order by ${sort.expression} ${direction}, a.id ${direction}`,
     [...conditions.params, input.limit + 1],
   );
@@ -257,4 +265,81 @@ export async function listAssignmentRows(
   const nextCursor =
     rows.length > input.limit && last ? encodeCursor({ at: sort.cursorValue(last), id: last.id, sort: sortTag }) : null;
   return { items, nextCursor };
+}
+
+/** SQL with `?` placeholders and its parameters. */
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** gather: fetch every match and sort them; walk: follow the (updated_at, id) index and filter. */
+export type ExportStrategy = 'walk' | 'gather';
+
+/**
+ * Walks the change-order index unless filters other than `updatedSince` are estimated to leave
+ * few rows: then gathering them through their own indexes and sorting beats walking past the rest.
+ * An export's filters stay the same from page to page, so a stream decides this once.
+ */
+export async function chooseExportStrategy(em: EntityManager, filters: ExportFilters): Promise<ExportStrategy> {
+  const { updatedSince: _, ...narrowing } = filters;
+  if (Object.values(narrowing).every((value) => value === undefined)) return 'walk';
+  const words = filters.q ? searchWords(filters.q).map((word) => wordCondition(word, false)) : [];
+  const matches = await plannedRows(em, combine([filterConditions(filters).all, ...words]));
+  return matches > GATHER_AT_MOST ? 'walk' : 'gather';
+}
+
+/**
+ * The ids of the assignments matching `filters` after `keyset`, `limit` of them in the order of
+ * `orderBy` (columns of `a`): the walk follows that order's index; gathering fetches every match
+ * through the filters' own indexes and sorts them.
+ */
+function matchingIdsQuery(
+  filters: ExportFilters,
+  strategy: ExportStrategy,
+  keyset: Conditions[],
+  orderBy: string,
+  limit: number,
+): SqlQuery {
+  const words = filters.q ? searchWords(filters.q).map((word) => wordCondition(word, false)) : [];
+  const conditions = combine([filterConditions(filters).all, ...words, ...keyset]);
+  const where = whereClause(conditions);
+  const sql =
+    strategy === 'walk'
+      ? `select a.id from assignments a ${where} order by ${orderBy} limit ?`
+      : // `offset 0` keeps the planner from merging the subquery into the ordered walk (see pageIdsQuery).
+        `select a.id from (select a.id, a.updated_at from assignments a ${where} offset 0) a order by ${orderBy} limit ?`;
+  return { sql, params: [...conditions.params, limit] };
+}
+
+/** The ids of one export page: matching `filters`, in change order (updated_at, id), after `after`. */
+export function exportPageIdsQuery(
+  filters: ExportFilters,
+  strategy: ExportStrategy,
+  after: { at: string; id: string } | undefined,
+  limit: number,
+): SqlQuery {
+  const keyset = after ? [condition('(a.updated_at, a.id) > (?::timestamptz, ?::uuid)', after.at, after.id)] : [];
+  return matchingIdsQuery(filters, strategy, keyset, 'a.updated_at, a.id', limit);
+}
+
+/** The ids of assignments matching `filters` in id order after `afterId`: an order no write changes. */
+export function matchingIdsInIdOrder(
+  filters: ExportFilters,
+  strategy: ExportStrategy,
+  afterId: string | undefined,
+  limit: number,
+): SqlQuery {
+  const keyset = afterId ? [condition('a.id > ?::uuid', afterId)] : [];
+  return matchingIdsQuery(filters, strategy, keyset, 'a.id', limit);
+}
+
+/** The assignments of one export page as the API shows them, in change order. */
+export function exportAssignmentRows(em: EntityManager, page: SqlQuery): Promise<AssignmentRow[]> {
+  return selectRows<AssignmentRow>(
+    em,
+    `select ${COLUMNS} from (${page.sql}) page join assignments a on a.id = page.id ${ASSIGNMENT_RELATIONS}
+     order by a.updated_at, a.id`,
+    page.params,
+  );
 }

@@ -2,7 +2,13 @@ import {
   assignAssignmentInput,
   assignmentPageSchema,
   assignmentSchema,
+  bulkTransitionInput,
+  bulkTransitionOutput,
+  bulkUpsertAssignmentsInput,
+  bulkUpsertAssignmentsOutput,
   createAssignmentInput,
+  exportAssignmentsInput,
+  exportAssignmentsOutput,
   getAssignmentByReferenceInput,
   getAssignmentInput,
   listAssignmentsInput,
@@ -13,6 +19,9 @@ import {
   upsertAssignmentByExternalRefInput,
   upsertAssignmentByExternalRefOutput,
 } from '@takst/contract';
+import { exportAssignments } from '../bulk/export';
+import { bulkTransitionAssignments } from '../bulk/transition';
+import { bulkUpsertAssignments } from '../bulk/upsert';
 import { upsertAssignmentByExternalRef } from '../external-refs/assignment-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
@@ -91,4 +100,31 @@ export const assignmentsRouter = router({
     .input(timelineInput)
     .output(timelineOutput)
     .query(async ({ ctx, input }) => ({ items: await assignmentTimeline(ctx.em, input.id) })),
+
+  bulkUpsert: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Create or update up to 500 assignments by external reference or reference, with a result per item',
+    })
+    .input(bulkUpsertAssignmentsInput)
+    .output(bulkUpsertAssignmentsOutput)
+    .mutation(({ ctx, input }) => bulkUpsertAssignments(ctx, input.items)),
+
+  export: procedure
+    .meta({
+      scope: 'assignments:read',
+      description: 'Every matching assignment in change order, a page at a time, resumable by continuation',
+    })
+    .input(exportAssignmentsInput)
+    .output(exportAssignmentsOutput)
+    .query(({ ctx, input }) => exportAssignments(ctx.em, input)),
+
+  bulkTransition: procedure
+    .meta({
+      scope: 'assignments:write',
+      description: 'Move up to 500 assignments (by id or filter) to a status, or report what would happen',
+    })
+    .input(bulkTransitionInput)
+    .output(bulkTransitionOutput)
+    .mutation(({ ctx, input }) => bulkTransitionAssignments(ctx, input)),
 });

@@ -45,7 +45,26 @@ async function nextReference(tx: Tx, now: Date): Promise<string> {
   return `${year}-${String(value).padStart(6, '0')}`;
 }
 
-const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
+/**
+ * The next `count` references of the year in one step, for bulk creates; like `nextReference`,
+ * the counter row stays locked until commit, so they are gapless and unique.
+ */
+export async function reserveReferences(tx: Tx, now: Date, count: number): Promise<string[]> {
+  const year = now.getUTCFullYear();
+  const rows = await tx.getConnection().execute<{ last_value: number }[]>(
+    `insert into reference_counters (year, last_value) values (?, ?)
+     on conflict (year) do update set last_value = reference_counters.last_value + excluded.last_value
+     returning last_value`,
+    [year, count],
+    'all',
+    tx.getTransactionContext(),
+  );
+  const last = rows[0]?.last_value;
+  if (last === undefined) throw new Error('reference counter returned no row');
+  return Array.from({ length: count }, (_, i) => `${year}-${String(last - count + 1 + i).padStart(6, '0')}`);
+}
+
+export const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
 
 async function propertyIdFor(tx: Tx, ctx: ServiceContext, id: string | undefined, inline: PropertyInput | undefined) {
   if (inline) return (await upsertProperty(tx, ctx, inline)).property.id;

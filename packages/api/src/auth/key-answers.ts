@@ -2,13 +2,23 @@ import { DomainError } from '../errors';
 import { isWellFormedApiKey } from './api-keys';
 
 /**
- * What an idempotent replay gives instead of an answer that carried an API key (`apiClients.create`,
- * `rotate`, and any procedure answering `{ apiKey }`): keys are shown once and only their hash
- * is stored, so the answer itself is never kept. The retry is refused, naming the client the
+ * What an idempotent replay gives instead of an answer that carried a secret — an API key
+ * (`apiClients.create`, `rotate`) or a webhook signing secret (`webhooks.create`,
+ * `rotateSecret`): secrets are shown once, so the answer itself is never kept. The retry is refused, naming the client the
  * first call made, and nothing acts twice. Null for every other answer.
  */
 export function refusalInPlaceOfKey(output: unknown): DomainError | null {
   if (typeof output !== 'object' || output === null) return null;
+  const { secret, endpoint } = output as { secret?: unknown; endpoint?: { id?: unknown } };
+  // Webhook signing secrets are shown once too (`webhooks.create`, `rotateSecret`).
+  if (typeof secret === 'string' && secret.startsWith('whsec_')) {
+    return new DomainError(
+      'CONFLICT',
+      'CONFLICT',
+      'This call was made already under this Idempotency-Key; its answer held a webhook secret, which is shown only once. Rotate the secret for a new one.',
+      typeof endpoint?.id === 'string' ? { webhookEndpointId: endpoint.id } : undefined,
+    );
+  }
   const { apiKey, client } = output as { apiKey?: unknown; client?: { id?: unknown } };
   if (typeof apiKey !== 'string' || !isWellFormedApiKey(apiKey)) return null;
   const apiClientId = typeof client?.id === 'string' ? client.id : undefined;

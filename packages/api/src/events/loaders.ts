@@ -2,7 +2,8 @@ import type { EntityManager } from '@takst/db';
 import { toAppraiserDto } from '../appraisers/mapper';
 import { findAppraiserRow } from '../appraisers/read-model';
 import { toAssignmentDto } from '../assignments/mapper';
-import { findAssignmentRow } from '../assignments/read-model';
+import { ASSIGNMENT_RELATIONS, findAssignmentRow } from '../assignments/read-model';
+import { assignmentDtoSql, partyDtoSql, propertyDtoSql } from '../bulk/dto-sql';
 import { toInspectionDto } from '../inspections/mapper';
 import { findInspectionRow } from '../inspections/read-model';
 import { ISO_MS, selectRows } from '../lib/read-model';
@@ -65,3 +66,39 @@ export const EVENT_DATA_LOADERS: Record<string, Loader> = {
   note: maybe(findNoteRow, toNoteDto),
   api_client: maybe(findApiClientSummary, (row) => row),
 };
+
+/**
+ * Entity types whose event data PostgreSQL builds in the very statement that writes the events
+ * (a bulk write makes them by the hundred): each selects the `data` of the entity whose id is the
+ * SQL expression `id`, with a condition last so that more can be appended with `and`.
+ */
+export const EVENT_DATA_SQL: Record<string, (id: string) => string> = {
+  assignment: (id) =>
+    `select ${assignmentDtoSql('jsonb_build_object')} as data from assignments a ${ASSIGNMENT_RELATIONS}
+     where a.id = ${id}`,
+  property: (id) => `select ${propertyDtoSql('p')} as data from properties p where p.id = ${id}`,
+  party: (id) => `select ${partyDtoSql('t')} as data from parties t where t.id = ${id}`,
+};
+
+/** The key of an entity in the map `loadEventData` returns. */
+export const eventDataKey = (entityType: string, entityId: string) => `${entityType}:${entityId}`;
+
+/**
+ * The DTO of every entity named whose type `EVENT_DATA_SQL` does not build, loaded one by one
+ * (as `EVENT_DATA_LOADERS` gives it), keyed by `eventDataKey`. Entities not found, and types
+ * without a loader, are absent.
+ */
+export async function loadEventData(
+  em: EntityManager,
+  entities: ReadonlyArray<{ entityType: string; entityId: string }>,
+): Promise<Map<string, unknown>> {
+  const data = new Map<string, unknown>();
+  for (const { entityType, entityId } of entities) {
+    const key = eventDataKey(entityType, entityId);
+    const load = EVENT_DATA_LOADERS[entityType];
+    if (EVENT_DATA_SQL[entityType] || !load || data.has(key)) continue;
+    const dto = await load(em, entityId);
+    if (dto !== null) data.set(key, dto);
+  }
+  return data;
+}

@@ -7,6 +7,7 @@ import { Migration20261127180000_events } from './Migration20261127180000_events
 import { Migration20261127190000_idempotency } from './Migration20261127190000_idempotency';
 import { Migration20261127200000_webhooks } from './Migration20261127200000_webhooks';
 import { Migration20261127210000_external_refs } from './Migration20261127210000_external_refs';
+import { Migration20261127220000_bulk } from './Migration20261127220000_bulk';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127190000_idempotency', class: Migration20261127190000_idempotency },
   { name: 'Migration20261127200000_webhooks', class: Migration20261127200000_webhooks },
   { name: 'Migration20261127210000_external_refs', class: Migration20261127210000_external_refs },
+  { name: 'Migration20261127220000_bulk', class: Migration20261127220000_bulk },
 ];

@@ -1,0 +1,385 @@
+import type {
+  AssignmentType,
+  BulkItemError,
+  CreateAssignmentInput,
+  ExternalRefInput,
+  PartyInput,
+  PropertyInput,
+} from '@takst/contract';
+import type { EntityManager } from '@takst/db';
+import { assertCanTake, todayInOslo } from '../appraisers/certification';
+import { reserveReferences } from '../assignments/service';
+import { DomainError, notFound } from '../errors';
+import type { EventIntent } from '../events/publisher';
+import { uuidv7 } from '../lib/uuid';
+import { partyNotFound } from '../parties/service';
+import type { ServiceContext } from '../platform';
+import { canonicalCadastreId } from '../properties/mapper';
+import { propertyNotFound } from '../properties/service';
+import { domainError } from './item-errors';
+import { type Lookups, lookUp, propertyIdentityKey } from './lookups';
+import { jsonRows, sql } from './sql';
+
+/** An item to create: its place in the call, the external reference to register, its fields. */
+export interface CreateCandidate {
+  index: number;
+  externalRef: ExternalRefInput;
+  input: CreateAssignmentInput;
+}
+
+export interface BatchOutcome {
+  created: Map<number, { id: string; reference: string }>;
+  refused: Map<number, BulkItemError>;
+  /** The events of what was created, for the caller to queue once the writes are sure to stay. */
+  events: EventIntent[];
+}
+
+type Row = Record<string, unknown>;
+
+/** A new row, and the id of the audit entry (and the event) it gets, as `recordAudit` would make them. */
+interface Creation {
+  entityType: EntityType;
+  row: Row;
+  auditId: string;
+}
+
+type EntityType = 'property' | 'party' | 'assignment';
+
+/**
+ * What the single create path refuses before it writes anything: a property, party or appraiser
+ * id that names nothing, or an appraiser who may not take the type; checked in the same order.
+ */
+function refusalOf(input: CreateAssignmentInput, lookups: Lookups, today: string): DomainError | null {
+  if (input.propertyId && !lookups.propertyIds.has(input.propertyId)) return propertyNotFound(input.propertyId);
+  for (const id of [input.clientId, input.payerId, input.brokerId]) {
+    if (id && !lookups.partyIds.has(id)) return partyNotFound(id);
+  }
+  if (!input.appraiserId) return null;
+  const appraiser = lookups.appraisers.get(input.appraiserId);
+  if (!appraiser) return notFound('APPRAISER_NOT_FOUND', `No appraiser with id ${input.appraiserId}`);
+  try {
+    assertCanTake(appraiser, input.type as AssignmentType, today);
+    return null;
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+}
+
+function propertyRow(input: PropertyInput, now: string): Row {
+  const cadastre = input.cadastre;
+  return {
+    id: uuidv7(),
+    municipality: cadastre?.municipality ?? null,
+    gnr: cadastre?.gnr ?? null,
+    bnr: cadastre?.bnr ?? null,
+    fnr: cadastre ? (cadastre.fnr ?? 0) : null,
+    snr: cadastre ? (cadastre.snr ?? 0) : null,
+    cadastreId: cadastre ? canonicalCadastreId({ ...cadastre, fnr: cadastre.fnr ?? 0, snr: cadastre.snr ?? 0 }) : null,
+    cooperativeOrganizationNumber: input.share?.organizationNumber ?? null,
+    shareNumber: input.share?.shareNumber ?? null,
+    street: input.address.street,
+    postalCode: input.address.postalCode,
+    city: input.address.city,
+    unitNumber: input.address.unitNumber ?? null,
+    buildingYear: input.buildingYear ?? null,
+    buildingType: input.buildingType ?? null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function partyRow(input: PartyInput, now: string): Row {
+  return {
+    id: uuidv7(),
+    kind: input.kind ?? (input.organizationNumber ? 'organization' : 'person'),
+    name: input.name,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    organizationNumber: input.organizationNumber ?? null,
+    street: input.address?.street ?? null,
+    postalCode: input.address?.postalCode ?? null,
+    city: input.address?.city ?? null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Resolves the property and parties of the items to ids, making rows for what is new: one
+ * property per identity and one party per organisation number across the whole batch (as the
+ * single path finds what an earlier call made), a new one for anything else given inline.
+ */
+class Resolver {
+  readonly creations: Creation[] = [];
+  readonly #lookups: Lookups;
+  readonly #now: string;
+  readonly #newProperties = new Map<string, string>();
+  readonly #newOrganizations = new Map<string, string>();
+
+  constructor(lookups: Lookups, now: string) {
+    this.#lookups = lookups;
+    this.#now = now;
+  }
+
+  propertyId(id: string | undefined, inline: PropertyInput | undefined): string {
+    if (!inline) return id as string;
+    const identity = propertyIdentityKey(inline);
+    const known = identity && (this.#lookups.propertiesByIdentity.get(identity) ?? this.#newProperties.get(identity));
+    if (known) return known;
+    const row = this.#create('property', propertyRow(inline, this.#now));
+    if (identity) this.#newProperties.set(identity, row.id);
+    return row.id;
+  }
+
+  partyId(id: string | undefined, inline: PartyInput | undefined): string | undefined {
+    if (!inline) return id;
+    const number = inline.organizationNumber;
+    const known = number && (this.#lookups.partiesByOrganization.get(number) ?? this.#newOrganizations.get(number));
+    if (known) return known;
+    const row = this.#create('party', partyRow(inline, this.#now));
+    if (number) this.#newOrganizations.set(number, row.id);
+    return row.id;
+  }
+
+  assignment(row: Row): void {
+    this.#create('assignment', row);
+  }
+
+  #create(entityType: EntityType, row: Row): { id: string } {
+    this.creations.push({ entityType, row, auditId: uuidv7() });
+    return row as { id: string };
+  }
+}
+
+interface Planned {
+  candidate: CreateCandidate;
+  row: Row;
+}
+
+/** The assignment row of an item, its property and parties resolved in the single path's order. */
+function plan(candidate: CreateCandidate, resolver: Resolver, now: string): Planned {
+  const { input } = candidate;
+  const propertyId = resolver.propertyId(input.propertyId, input.property);
+  const clientId = resolver.partyId(input.clientId, input.client) as string;
+  const payerId = resolver.partyId(input.payerId, input.payer) ?? clientId;
+  const brokerId = resolver.partyId(input.brokerId, input.broker) ?? null;
+  const row: Row = {
+    id: uuidv7(),
+    reference: '',
+    type: input.type,
+    status: 'received',
+    statusBeforeHold: null,
+    version: 1,
+    propertyId,
+    clientId,
+    payerId,
+    brokerId,
+    appraiserId: input.appraiserId ?? null,
+    dueDate: input.dueDate ?? null,
+    notes: input.notes ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  resolver.assignment(row);
+  return { candidate, row };
+}
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Inserts rows (objects keyed by camelCase field) in one statement; `columns` gives each field's SQL type. */
+async function insertRows(tx: EntityManager, table: string, columns: Record<string, string>, rows: Row[]) {
+  if (rows.length === 0) return;
+  const fields = Object.keys(columns);
+  await sql(
+    tx,
+    `insert into ${table} (${fields.map(snakeCase).join(', ')})
+     select ${fields.map((field) => `r."${field}"`).join(', ')}
+     from json_to_recordset(?::json) as r(${fields.map((field) => `"${field}" ${columns[field]}`).join(', ')})`,
+    [jsonRows(rows)],
+  );
+}
+
+const PROPERTY_COLUMNS = {
+  id: 'uuid',
+  municipality: 'text',
+  gnr: 'integer',
+  bnr: 'integer',
+  fnr: 'integer',
+  snr: 'integer',
+  cadastreId: 'text',
+  cooperativeOrganizationNumber: 'text',
+  shareNumber: 'text',
+  street: 'text',
+  postalCode: 'text',
+  city: 'text',
+  unitNumber: 'text',
+  buildingYear: 'integer',
+  buildingType: 'text',
+  version: 'integer',
+  createdAt: 'timestamptz',
+  updatedAt: 'timestamptz',
+};
+const PARTY_COLUMNS = {
+  id: 'uuid',
+  kind: 'text',
+  name: 'text',
+  email: 'text',
+  phone: 'text',
+  organizationNumber: 'text',
+  street: 'text',
+  postalCode: 'text',
+  city: 'text',
+  version: 'integer',
+  createdAt: 'timestamptz',
+  updatedAt: 'timestamptz',
+};
+const ASSIGNMENT_COLUMNS = {
+  id: 'uuid',
+  reference: 'text',
+  type: 'text',
+  status: 'text',
+  statusBeforeHold: 'text',
+  version: 'integer',
+  propertyId: 'uuid',
+  clientId: 'uuid',
+  payerId: 'uuid',
+  brokerId: 'uuid',
+  appraiserId: 'uuid',
+  dueDate: 'date',
+  notes: 'text',
+  createdAt: 'timestamptz',
+  updatedAt: 'timestamptz',
+};
+const EXTERNAL_REF_COLUMNS = {
+  id: 'uuid',
+  entityType: 'text',
+  system: 'text',
+  externalId: 'text',
+  entityId: 'uuid',
+  createdAt: 'timestamptz',
+};
+
+const TABLES: Record<EntityType, { table: string; columns: Record<string, string> }> = {
+  property: { table: 'properties', columns: PROPERTY_COLUMNS },
+  party: { table: 'parties', columns: PARTY_COLUMNS },
+  assignment: { table: 'assignments', columns: ASSIGNMENT_COLUMNS },
+};
+
+/**
+ * What `recordAudit` records for a new row, `diff(null, snapshot(row))`: every field that is not
+ * null, from null, bookkeeping (version, timestamps) aside. Made by PostgreSQL from the row's
+ * JSON, so a row travels to the database once, not again inside its audit entry.
+ */
+const CREATED_CHANGES = `coalesce((
+  select jsonb_object_agg(field.key, jsonb_build_object('from', null, 'to', field.value))
+  from jsonb_each(input.row) field
+  where field.key not in ('version', 'createdAt', 'updatedAt') and jsonb_typeof(field.value) <> 'null'), '{}')`;
+
+/** Inserts the new rows of one entity type and their audit entries with one statement. */
+async function insertCreated(
+  tx: EntityManager,
+  ctx: ServiceContext,
+  entityType: EntityType,
+  creations: readonly Creation[],
+  at: string,
+) {
+  const of = creations.filter((creation) => creation.entityType === entityType);
+  if (of.length === 0) return;
+  const { table, columns } = TABLES[entityType];
+  const fields = Object.keys(columns);
+  await sql(
+    tx,
+    `with input as (
+       select value as row, (value->>'id')::uuid as id, n from jsonb_array_elements(?::jsonb) with ordinality as i(value, n)),
+     inserted as (
+       insert into ${table} (${fields.map(snakeCase).join(', ')})
+       select ${fields.map((field) => `(input.row->>'${field}')::${columns[field]}`).join(', ')} from input)
+     insert into audit_log (id, entity_type, entity_id, action, actor_id, actor_name, request_id, changes, occurred_at)
+     select audit.id::uuid, ?, input.id, 'created', ?::uuid, ?, ?, ${CREATED_CHANGES}, ?::timestamptz
+     from input join json_array_elements_text(?::json) with ordinality as audit(id, n) on audit.n = input.n`,
+    [
+      jsonRows(of.map((creation) => creation.row)),
+      entityType,
+      ctx.actor.clientId,
+      ctx.actor.name,
+      ctx.requestId,
+      at,
+      JSON.stringify(of.map((creation) => creation.auditId)),
+    ],
+  );
+}
+
+/**
+ * Each created row's event, in the order the single path queues them (property, parties,
+ * assignment); each takes its changes from its audit entry.
+ */
+function eventsOf(ctx: ServiceContext, creations: readonly Creation[], occurredAt: Date): EventIntent[] {
+  return creations.map((creation) => ({
+    entityType: creation.entityType,
+    entityId: creation.row.id as string,
+    action: 'created',
+    changes: {},
+    reason: null,
+    actor: ctx.actor,
+    requestId: ctx.requestId,
+    occurredAt,
+    auditId: creation.auditId,
+  }));
+}
+
+/**
+ * Creates the assignments of many items with a statement per table: one lookup per kind of thing
+ * referred to, one bump of the reference counter, one INSERT each for properties, parties,
+ * assignments, external references and audit entries, and their events handed back to queue.
+ * Items the single path would refuse are refused here, before anything is written. Throws when a
+ * statement fails; run it in a savepoint, and fall back to item by item.
+ */
+export async function createInBatch(
+  tx: EntityManager,
+  ctx: ServiceContext,
+  candidates: readonly CreateCandidate[],
+  now: Date,
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { created: new Map(), refused: new Map(), events: [] };
+  const lookups = await lookUp(
+    tx,
+    candidates.map((candidate) => candidate.input),
+  );
+  const at = now.toISOString();
+  const today = todayInOslo(now);
+  const resolver = new Resolver(lookups, at);
+  const planned: Planned[] = [];
+  for (const candidate of candidates) {
+    const refusal = refusalOf(candidate.input, lookups, today);
+    if (refusal) outcome.refused.set(candidate.index, domainError(refusal));
+    else planned.push(plan(candidate, resolver, at));
+  }
+  if (planned.length === 0) return outcome;
+  const refs = planned.map(({ candidate, row }) => ({
+    id: uuidv7(),
+    entityType: 'assignment',
+    system: candidate.externalRef.system,
+    externalId: candidate.externalRef.externalId,
+    entityId: row.id,
+    createdAt: at,
+  }));
+  await insertRows(tx, 'external_refs', EXTERNAL_REF_COLUMNS, refs);
+  // Properties and parties first: the assignments' foreign keys and search-field trigger need them.
+  await insertCreated(tx, ctx, 'property', resolver.creations, at);
+  await insertCreated(tx, ctx, 'party', resolver.creations, at);
+  // The reference counter stays locked until commit and makes creating transactions take turns:
+  // everything that does not need a reference is written before it is taken.
+  const references = await reserveReferences(tx, now, planned.length);
+  planned.forEach((item, i) => {
+    item.row.reference = references[i];
+  });
+  await insertCreated(tx, ctx, 'assignment', resolver.creations, at);
+  outcome.events = eventsOf(ctx, resolver.creations, now);
+  for (const { candidate, row } of planned) {
+    outcome.created.set(candidate.index, { id: row.id as string, reference: row.reference as string });
+  }
+  return outcome;
+}
