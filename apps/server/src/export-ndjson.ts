@@ -14,8 +14,11 @@ import type { z } from 'zod';
 
 export const EXPORT_NDJSON_PATH = '/api/assignments/export.ndjson';
 
-/** Lines a query reads: ~1 MB of text, two of which (one being written, one read ahead) are held at a time. */
-const BATCH_LINES = 1_000;
+/**
+ * Lines a query reads (~0.6 MB of text): measured on 1M rows, 500 a query streamed ~31k lines/s with
+ * the server at 166 MB RSS; 2,000 ~41k lines/s at 241 MB. Memory is the tighter budget.
+ */
+const BATCH_LINES = 500;
 
 const queryInput = exportFiltersSchema.extend({ continuation: exportContinuationSchema.optional() }).strict();
 const LIST_FILTERS = new Set(['status', 'type']);

@@ -111,6 +111,50 @@ describe('assignments.bulkUpsert', () => {
     expect(audit).toEqual([{ action: 'created', changes: bulkEvents[0]?.changes }]);
   });
 
+  it('gives each event the DTO the API answers for its entity, for bulk and single writes alike', async () => {
+    const appraiserId = await insertAppraiser(server.databaseUrl, [
+      { area: 'condition', validFrom: '2020-01-01', validTo: null },
+    ]);
+    const [result] = (
+      await bulkUpsert([
+        {
+          key: ref(),
+          assignment: freshAssignment({
+            property: {
+              address: { street: 'Andelsveien 2', postalCode: '0150', city: 'Oslo', unitNumber: 'H0201' },
+              share: { organizationNumber: '982463718', shareNumber: `A-${sequence}` },
+              buildingYear: 1937,
+            },
+            client: {
+              name: 'Eiendomsselskap AS',
+              organizationNumber: '987654325',
+              address: { street: 'Kaigata 1', postalCode: '5003', city: 'Bergen' },
+            },
+            broker: { name: 'Megler Meglersen', phone: '+47 22 00 00 00' },
+            appraiserId,
+          }),
+        },
+      ])
+    ).results;
+    const assignment = await server.admin.assignments.get.query({ id: result?.id as string });
+    const dataOf = async (entityId: string) => (await eventsOf(entityId)).at(-1)?.data;
+    expect(await dataOf(assignment.id)).toEqual(assignment);
+    expect(await dataOf(assignment.property.id)).toEqual(
+      await server.admin.properties.get.query({ id: assignment.property.id }),
+    );
+    for (const party of [assignment.client, assignment.broker]) {
+      expect(await dataOf(party?.id as string)).toEqual(
+        await server.admin.parties.get.query({ id: party?.id as string }),
+      );
+    }
+    const updated = await server.admin.parties.update.mutate({
+      id: assignment.client.id,
+      expectedVersion: 1,
+      patch: { email: 'post@eiendom.no' },
+    });
+    expect(await dataOf(assignment.client.id)).toEqual(updated);
+  });
+
   it('answers an error for each bad item and creates the rest, writing nothing for the bad ones', async () => {
     const appraiserId = await insertAppraiser(server.databaseUrl, [
       { area: 'valuation', validFrom: '2020-01-01', validTo: null },
@@ -176,6 +220,34 @@ describe('assignments.bulkUpsert', () => {
     expect(events[1]?.data).toMatchObject({ version: 2, notes: 'Ring first' });
   });
 
+  it('updates relations and the appraiser one by one, beside set-based updates, as a single upsert would', async () => {
+    const appraiserId = await insertAppraiser(server.databaseUrl, [
+      { area: 'condition', validFrom: '2020-01-01', validTo: null },
+    ]);
+    const items = [0, 1, 2].map(() => ({ key: ref(), assignment: freshAssignment() }));
+    const created = await bulkUpsert(items);
+    const changed = [
+      { ...items[0], assignment: { ...items[0]?.assignment, type: 'handover_inspection' } },
+      { ...items[1], assignment: { ...items[1]?.assignment, client: { name: 'Ny Eier' } } },
+      { ...items[2], assignment: { ...items[2]?.assignment, appraiserId } },
+    ];
+    const output = await bulkUpsert(changed);
+    expect(output.results.map((r) => r.status)).toEqual(['updated', 'updated', 'updated']);
+    const [typed, newClient, assigned] = await Promise.all(
+      created.results.map((r) => server.admin.assignments.get.query({ id: r.id as string })),
+    );
+    expect(typed).toMatchObject({ type: 'handover_inspection', version: 2 });
+    expect(newClient?.client.name).toBe('Ny Eier');
+    expect(assigned).toMatchObject({ appraiser: { id: appraiserId }, version: 2 });
+    const types = async (id: string | undefined) => (await eventsOf(id as string)).map((e) => e.type);
+    expect(await types(typed?.id)).toEqual(['assignment.created', 'assignment.updated']);
+    expect(await types(newClient?.id)).toEqual(['assignment.created', 'assignment.updated']);
+    expect(await types(assigned?.id)).toEqual(['assignment.created', 'assignment.assigned']);
+    expect((await eventsOf(typed?.id as string))[1]?.changes).toEqual({
+      type: { from: 'condition_report', to: 'handover_inspection' },
+    });
+  });
+
   it('updates by reference, and finds the same property and organisation for items that share them', async () => {
     const [created] = (await bulkUpsert([{ key: ref(), assignment: freshAssignment() }])).results;
     const shared = freshAssignment({ client: { name: 'Megler AS', organizationNumber: '974760673' } });
@@ -238,6 +310,31 @@ describe('assignments.bulkUpsert', () => {
       server.admin.assignments.bulkUpsert.mutate({ items: items.slice(1) }, withIdempotencyKey(key)),
     );
     expect(reused.data.errorCode).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('creates each reference once when calls race for it, bulk and single alike', async () => {
+    const items = Array.from({ length: 20 }, () => ({ key: ref('race'), assignment: freshAssignment() }));
+    const singles = items
+      .slice(0, 5)
+      .map(({ key, assignment }) =>
+        server.admin.assignments.upsertByExternalRef.mutate({ ...key.externalRef, assignment }),
+      );
+    const [first, second, ...single] = await Promise.all([
+      bulkUpsert(items),
+      bulkUpsert([...items].reverse()),
+      ...singles,
+    ]);
+    const createdBySingles = single.filter((answer) => answer.created).length;
+    expect((first?.counts.created ?? 0) + (second?.counts.created ?? 0) + createdBySingles).toBe(20);
+    expect([first?.counts.error, second?.counts.error]).toEqual([0, 0]);
+    const externalIds = items.map((item) => item.key.externalRef.externalId);
+    const [row] = await query<{ refs: string; assignments: string }>(
+      server.databaseUrl,
+      `select count(*) as refs, count(distinct entity_id) as assignments from external_refs
+       where system = 'race' and external_id = any($1)`,
+      [externalIds],
+    );
+    expect(row).toEqual({ refs: '20', assignments: '20' });
   });
 
   it('refuses more than 500 items, and needs assignments:write', async () => {

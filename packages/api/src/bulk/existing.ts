@@ -1,6 +1,6 @@
 import type { AssignmentPatch, CreateAssignmentInput, PartyInput, PropertyInput } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
-import { canonicalCadastreId } from '../properties/mapper';
+import { cadastreIdOf } from './lookups';
 import { sql, uuidArray } from './sql';
 
 /** The fields of a party an inline party input is compared with. */
@@ -31,6 +31,7 @@ export interface ExistingAssignment {
   id: string;
   reference: string;
   type: string;
+  version: number;
   propertyId: string;
   clientId: string;
   payerId: string;
@@ -59,7 +60,7 @@ export async function lockExistingAssignments(
   if (ids.length === 0) return new Map();
   const rows = await sql<ExistingAssignment>(
     tx,
-    `select a.id, a.reference, a.type, a.property_id as "propertyId", a.client_id as "clientId",
+    `select a.id, a.reference, a.type, a.version, a.property_id as "propertyId", a.client_id as "clientId",
        a.payer_id as "payerId", a.broker_id as "brokerId", a.appraiser_id as "appraiserId",
        a.due_date::text as "dueDate", a.notes,
        json_build_object('street', p.street, 'postalCode', p.postal_code, 'city', p.city,
@@ -133,10 +134,7 @@ export function patchFromCreateInput(input: CreateAssignmentInput, existing: Exi
 
 /** Whether upserting an inline property finds this one: it has the input's cadastre or share identity. */
 function hasIdentityOf(property: PropertyState, input: PropertyInput): boolean {
-  if (input.cadastre) {
-    const { fnr, snr } = input.cadastre;
-    return property.cadastreId === canonicalCadastreId({ ...input.cadastre, fnr: fnr ?? 0, snr: snr ?? 0 });
-  }
+  if (input.cadastre) return property.cadastreId === cadastreIdOf(input.cadastre);
   if (input.share) {
     return (
       property.cooperativeOrganizationNumber === input.share.organizationNumber &&
@@ -152,15 +150,9 @@ const resolvesTo = (party: PartyState | null, input: PartyInput) =>
 
 const keeps = <T>(given: T | undefined, current: T) => given === undefined || given === current;
 
-/**
- * Whether applying the input would leave the assignment as it is, decided without writing: then
- * the upsert answers `unchanged`, as the single upsert would after writing nothing. An inline
- * property or party that the patch keeps only matches when resolving it finds the current one.
- */
-export function changesNothing(input: CreateAssignmentInput, existing: ExistingAssignment): boolean {
-  const patch = patchFromCreateInput(input, existing);
+/** Whether the patch leaves the property, the parties and the appraiser as they are. */
+function keepsRelations(patch: AssignmentPatch, input: CreateAssignmentInput, existing: ExistingAssignment): boolean {
   return (
-    patch.type === existing.type &&
     keeps(patch.propertyId, existing.propertyId) &&
     (patch.property === undefined || hasIdentityOf(existing.property, patch.property)) &&
     keeps(patch.clientId, existing.clientId) &&
@@ -169,8 +161,37 @@ export function changesNothing(input: CreateAssignmentInput, existing: ExistingA
     (patch.payer === undefined || resolvesTo(existing.payer, patch.payer)) &&
     keeps(patch.brokerId, existing.brokerId) &&
     (patch.broker === undefined || resolvesTo(existing.broker, patch.broker)) &&
-    keeps(patch.dueDate, existing.dueDate) &&
-    keeps(patch.notes, existing.notes) &&
     keeps(input.appraiserId, existing.appraiserId)
   );
+}
+
+/** The columns an upsert can change without touching relations, as the entity holds them. */
+export interface ScalarFields {
+  type: string;
+  dueDate: string | null;
+  notes: string | null;
+}
+
+/**
+ * What applying the input changes, decided without writing, when all it changes are the type, the
+ * due date and the notes: `{}` when it changes nothing (the upsert answers `unchanged`, as the
+ * single upsert would after writing nothing), the changed fields otherwise. Null when it changes
+ * a relation or the appraiser, or the type of an assignment that has an appraiser (who must be
+ * certified for the new type): those go through the single path. An inline property or party
+ * only keeps the current one when resolving it finds that one.
+ */
+export function scalarChanges(
+  input: CreateAssignmentInput,
+  existing: ExistingAssignment,
+): Partial<ScalarFields> | null {
+  const patch = patchFromCreateInput(input, existing);
+  if (!keepsRelations(patch, input, existing)) return null;
+  const changes: Partial<ScalarFields> = {};
+  if (patch.type !== existing.type) {
+    if (existing.appraiserId) return null;
+    changes.type = patch.type;
+  }
+  if (patch.dueDate !== undefined && patch.dueDate !== existing.dueDate) changes.dueDate = patch.dueDate;
+  if (patch.notes !== undefined && patch.notes !== existing.notes) changes.notes = patch.notes;
+  return changes;
 }

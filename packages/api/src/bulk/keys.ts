@@ -18,17 +18,21 @@ const externalRefsOf = (keys: readonly ItemKey[]) =>
   keys.flatMap((key) => ('externalRef' in key ? [key.externalRef] : []));
 
 /**
- * Locks the external references among the keys for the transaction (as a single upsert does, so
- * the two take turns on a reference) and finds the assignment each key names, if any.
+ * Finds the assignment each key names, if any. External references not found are locked for the
+ * transaction (the advisory lock `upsertByExternalRef` takes, so the two take turns creating one)
+ * and looked up again; one found needs no lock, as the assignment's row lock orders its updates.
  */
 export async function lockAndFindByKeys(tx: EntityManager, keys: readonly ItemKey[]): Promise<Map<string, string>> {
-  const refs = externalRefsOf(keys);
-  await lockKeys(tx, refs.map(externalRefLockKey));
-  const references = keys.flatMap((key) => ('reference' in key ? [key.reference] : []));
   const found = new Map<string, string>();
-  for (const row of await findByExternalRefs(tx, refs)) {
-    found.set(keyString({ externalRef: row }), row.entityId);
-  }
+  const remember = (rows: { system: string; externalId: string; entityId: string }[]) => {
+    for (const row of rows) found.set(keyString({ externalRef: row }), row.entityId);
+  };
+  const refs = externalRefsOf(keys);
+  remember(await findByExternalRefs(tx, refs));
+  const missing = refs.filter((ref) => !found.has(keyString({ externalRef: ref })));
+  await lockKeys(tx, missing.map(externalRefLockKey));
+  remember(await findByExternalRefs(tx, missing));
+  const references = keys.flatMap((key) => ('reference' in key ? [key.reference] : []));
   for (const row of await findByReferences(tx, references)) found.set(keyString({ reference: row.reference }), row.id);
   return found;
 }

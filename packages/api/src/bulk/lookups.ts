@@ -21,15 +21,16 @@ export interface AppraiserRow {
   certifications: CertificationRecord[];
 }
 
+/** The canonical id of a cadastre unit given inline (festenummer and seksjonsnummer default to 0). */
+export const cadastreIdOf = (cadastre: NonNullable<PropertyInput['cadastre']>) =>
+  canonicalCadastreId({ ...cadastre, fnr: cadastre.fnr ?? 0, snr: cadastre.snr ?? 0 });
+
 /**
  * The key an inline property is upserted by, or null when it has no identity (an address alone).
  * It is also the advisory-lock key `upsertProperty` takes, so bulk and single writes take turns.
  */
 export function propertyIdentityKey(input: PropertyInput): string | null {
-  if (input.cadastre) {
-    const { fnr, snr } = input.cadastre;
-    return `property:${JSON.stringify({ cadastreId: canonicalCadastreId({ ...input.cadastre, fnr: fnr ?? 0, snr: snr ?? 0 }) })}`;
-  }
+  if (input.cadastre) return `property:${JSON.stringify({ cadastreId: cadastreIdOf(input.cadastre) })}`;
   if (input.share) {
     const { organizationNumber, shareNumber } = input.share;
     return `property:${JSON.stringify({ cooperativeOrganizationNumber: organizationNumber, shareNumber })}`;
@@ -63,13 +64,8 @@ function collect(inputs: readonly CreateAssignmentInput[]): Wanted {
   for (const input of inputs) {
     if (input.propertyId) wanted.propertyIds.add(input.propertyId);
     const identity = input.property && propertyIdentityKey(input.property);
-    if (identity && input.property?.cadastre) {
-      const { fnr, snr } = input.property.cadastre;
-      wanted.cadastreIds.set(
-        identity,
-        canonicalCadastreId({ ...input.property.cadastre, fnr: fnr ?? 0, snr: snr ?? 0 }),
-      );
-    } else if (identity && input.property?.share) {
+    if (identity && input.property?.cadastre) wanted.cadastreIds.set(identity, cadastreIdOf(input.property.cadastre));
+    else if (identity && input.property?.share) {
       wanted.shares.set(identity, input.property.share);
     }
     for (const id of [input.clientId, input.payerId, input.brokerId]) if (id) wanted.partyIds.add(id);

@@ -8,15 +8,16 @@ import {
 import type { EntityManager } from '@takst/db';
 import type { z } from 'zod';
 import { assignmentNotFound } from '../assignments/service';
-import { queueEvent } from '../events/publisher';
+import { type EventIntent, queueEvent } from '../events/publisher';
 import type { Logger } from '../lib/logger';
 import type { ServiceContext } from '../platform';
 import { type CreateCandidate, createInBatch } from './create-batch';
-import { changesNothing, lockExistingAssignments } from './existing';
+import { type ExistingAssignment, lockExistingAssignments, scalarChanges } from './existing';
 import { domainError, itemErrorOf, validationError } from './item-errors';
 import { keyString, lockAndFindByKeys } from './keys';
 import { inSavepoint } from './savepoint';
 import { sql, uuidArray } from './sql';
+import { type UpdateCandidate, updateInBatch } from './update-batch';
 import { upsertOne } from './upsert-one';
 
 export interface BulkContext extends ServiceContext {
@@ -36,10 +37,11 @@ const PATH = 'assignments.bulkUpsert';
 
 /**
  * Creates or updates many assignments, each matched by its key, with per-item results: an item
- * that fails its schema or is refused never stops the others. One transaction: items that would
- * create are written set-based (a statement per table), unchanged ones are recognised without
- * writing, the rest (updates, keys repeated in the call) go one by one in savepoints through the
- * single-write services, and so do the creates should a set-based statement fail.
+ * that fails its schema or is refused never stops the others. One transaction: unchanged items
+ * are recognised without writing; creates, and updates of the type, due date or notes, are
+ * written set-based (a statement per table); the rest (other updates, keys repeated in the call)
+ * go one by one in savepoints through the single-write services, as do the set-based ones should
+ * one of their statements fail.
  */
 export async function bulkUpsertAssignments(ctx: BulkContext, rawItems: readonly unknown[]): Promise<Output> {
   const results: BulkUpsertResult[] = [];
@@ -78,6 +80,48 @@ async function referencesOf(em: EntityManager, outcomes: readonly Outcome[]): Pr
   return new Map(rows.map((row) => [row.id, row.reference]));
 }
 
+/** How the items of a call are done. */
+interface Plan {
+  /** Items whose key names nothing yet: created set-based. */
+  creates: CreateCandidate[];
+  /** Items that change only the type, due date or notes: updated set-based. */
+  updates: UpdateCandidate[];
+  /** Other changes (a relation, the appraiser): one by one through the single-write services. */
+  single: ValidItem[];
+  /** Items naming what an earlier item of the call named: one by one, after the rest, to see its work. */
+  later: ValidItem[];
+}
+
+/** Sorts the items by what they need, answering those that need nothing written (unchanged, not found). */
+function planOf(
+  items: readonly ValidItem[],
+  found: Map<string, string>,
+  existing: Map<string, ExistingAssignment>,
+  outcomes: Map<number, Outcome>,
+): Plan {
+  const plan: Plan = { creates: [], updates: [], single: [], later: [] };
+  const named = new Set<string>();
+  for (const valid of items) {
+    const { index, item } = valid;
+    const key = keyString(item.key);
+    const id = found.get(key);
+    const current = id === undefined ? undefined : existing.get(id);
+    const changes = current && scalarChanges(item.assignment, current);
+    if (named.has(key) || (id !== undefined && named.has(id))) plan.later.push(valid);
+    else if (id === undefined && 'reference' in item.key) {
+      outcomes.set(index, domainError(assignmentNotFound(`reference ${item.key.reference}`)));
+    } else if (id === undefined && 'externalRef' in item.key) {
+      plan.creates.push({ index, externalRef: item.key.externalRef, input: item.assignment });
+    } else if (current && changes && Object.keys(changes).length === 0) {
+      outcomes.set(index, { status: 'unchanged', id: current.id, reference: current.reference });
+    } else if (current && changes) plan.updates.push({ index, existing: current, changes });
+    else plan.single.push(valid);
+    named.add(key);
+    if (id !== undefined) named.add(id);
+  }
+  return plan;
+}
+
 async function upsertAll(tx: EntityManager, ctx: BulkContext, items: readonly ValidItem[]) {
   const now = new Date();
   const outcomes = new Map<number, Outcome>();
@@ -86,32 +130,24 @@ async function upsertAll(tx: EntityManager, ctx: BulkContext, items: readonly Va
     items.map(({ item }) => item.key),
   );
   const existing = await lockExistingAssignments(tx, [...new Set(found.values())]);
-  const creates: CreateCandidate[] = [];
-  const updates: ValidItem[] = [];
-  // An item naming what an earlier item named sees that item's work: it goes one by one, after.
-  const later: ValidItem[] = [];
-  const named = new Set<string>();
-  for (const valid of items) {
-    const { index, item } = valid;
-    const key = keyString(item.key);
-    const id = found.get(key);
-    if (named.has(key) || (id !== undefined && named.has(id))) later.push(valid);
-    else if (id === undefined && 'reference' in item.key) {
-      outcomes.set(index, domainError(assignmentNotFound(`reference ${item.key.reference}`)));
-    } else if (id === undefined && 'externalRef' in item.key) {
-      creates.push({ index, externalRef: item.key.externalRef, input: item.assignment });
-    } else if (id !== undefined) {
-      const current = existing.get(id);
-      if (current && changesNothing(item.assignment, current)) {
-        outcomes.set(index, { status: 'unchanged', id, reference: current.reference });
-      } else updates.push(valid);
-    }
-    named.add(key);
-    if (id !== undefined) named.add(id);
-  }
-  await oneByOne(tx, ctx, updates, outcomes);
-  await createAll(tx, ctx, creates, now, outcomes);
-  await oneByOne(tx, ctx, later, outcomes);
+  const plan = planOf(items, found, existing, outcomes);
+  const byIndex = new Map(items.map((valid) => [valid.index, valid]));
+  const itemsOf = (candidates: readonly { index: number }[]) =>
+    candidates.map(({ index }) => byIndex.get(index) as ValidItem);
+  await oneByOne(tx, ctx, plan.single, outcomes);
+  await setBased(tx, ctx, itemsOf(plan.updates), outcomes, async () => {
+    const { updated, events } = await updateInBatch(tx, ctx, plan.updates, now);
+    const done = new Map<number, Outcome>();
+    for (const [index, outcome] of updated) done.set(index, { status: 'updated', ...outcome });
+    return { done, events };
+  });
+  await setBased(tx, ctx, itemsOf(plan.creates), outcomes, async () => {
+    const { created, refused, events } = await createInBatch(tx, ctx, plan.creates, now);
+    const done = new Map<number, Outcome>(refused);
+    for (const [index, outcome] of created) done.set(index, { status: 'created', ...outcome });
+    return { done, events };
+  });
+  await oneByOne(tx, ctx, plan.later, outcomes);
   return outcomes;
 }
 
@@ -130,29 +166,30 @@ async function oneByOne(
   }
 }
 
-/** Creates set-based in a savepoint; should a statement fail, undoes it and creates item by item. */
-async function createAll(
+/**
+ * Runs set-based work for `items` in a savepoint, then queues its events. Should a statement
+ * fail, undoes it and does the items one by one instead, each in a savepoint of its own, so the
+ * item the database refuses is found and answered alone.
+ */
+async function setBased(
   tx: EntityManager,
   ctx: BulkContext,
-  creates: readonly CreateCandidate[],
-  now: Date,
+  items: readonly ValidItem[],
   outcomes: Map<number, Outcome>,
+  work: () => Promise<{ done: Map<number, Outcome>; events: EventIntent[] }>,
 ): Promise<void> {
-  if (creates.length === 0) return;
-  await sql(tx, 'savepoint bulk_create', []);
+  if (items.length === 0) return;
+  await sql(tx, 'savepoint bulk_batch', []);
+  let result: Awaited<ReturnType<typeof work>>;
   try {
-    const batch = await createInBatch(tx, ctx, creates, now);
-    await sql(tx, 'release savepoint bulk_create', []);
-    for (const event of batch.events) queueEvent(tx, event);
-    for (const [index, created] of batch.created) outcomes.set(index, { status: 'created', ...created });
-    for (const [index, refused] of batch.refused) outcomes.set(index, refused);
+    result = await work();
+    await sql(tx, 'release savepoint bulk_batch', []);
   } catch (error) {
-    await sql(tx, 'rollback to savepoint bulk_create', []);
-    ctx.logger.warn({ err: error, requestId: ctx.requestId, path: PATH }, 'set-based create failed; item by item');
-    const items = creates.map(({ index, externalRef, input }) => ({
-      index,
-      item: { key: { externalRef }, assignment: input },
-    }));
+    await sql(tx, 'rollback to savepoint bulk_batch', []);
+    ctx.logger.warn({ err: error, requestId: ctx.requestId, path: PATH }, 'set-based write failed; item by item');
     await oneByOne(tx, ctx, items, outcomes);
+    return;
   }
+  for (const event of result.events) queueEvent(tx, event);
+  for (const [index, outcome] of result.done) outcomes.set(index, outcome);
 }
