@@ -20,7 +20,7 @@ const rows = Number(process.env.BULK_ROWS || 100_000);
 const perCall = Number(process.env.BULK_PER_CALL || 500);
 const concurrency = Number(process.env.BULK_CONCURRENCY || 2);
 
-const databaseUrl = (name: string) => {
+export const databaseUrl = (name: string) => {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -36,21 +36,21 @@ async function admin(sql: string) {
   }
 }
 
-async function freshDatabase(name: string) {
+export async function freshDatabase(name: string) {
   await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
   // Every statement's duration in the server log, to see where a call's time goes.
   if (process.env.BULK_LOG_STATEMENTS) await admin(`alter database ${name} set log_min_duration_statement = 0`);
 }
 
-interface Server {
+export interface Server {
   url: string;
   key: string;
   pid: number;
   stop(): Promise<void>;
 }
 
-async function startServer(name: string): Promise<Server> {
+export async function startServer(name: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const key = `tk_${randomBytes(32).toString('base64url')}`;
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const nodeOptions = process.env.BULK_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -63,6 +63,7 @@ async function startServer(name: string): Promise<Server> {
       TAKST_BOOTSTRAP_ADMIN_KEY: key,
       TAKST_RATE_LIMIT_PER_SECOND: '100000',
       TAKST_RATE_LIMIT_BURST: '100000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -86,7 +87,7 @@ async function startServer(name: string): Promise<Server> {
 }
 
 /** utime + stime of a process in milliseconds, and its RSS in MB. */
-function processStats(pid: number) {
+export function processStats(pid: number) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   const cpuMs = ((Number(stat[11]) + Number(stat[12])) * 1000) / 100;
   const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -104,7 +105,7 @@ const CITIES = [
 let notesPrefix = 'Imported row';
 
 /** The item of CSV row `i`: a property of its own, a person or one of a few organisations as client. */
-function item(i: number) {
+export function item(i: number) {
   const [municipality, city, postalCode] = CITIES[i % CITIES.length] ?? CITIES[0];
   const organization = i % 10 === 0 ? ORGS[i % ORGS.length] : undefined;
   return {
@@ -192,14 +193,14 @@ async function importThroughApi(server: Server) {
 }
 
 /** The same rows (properties, parties, assignments) with plain multi-row INSERTs of 1,000 rows. */
-async function importRaw(url: string) {
+export async function importRaw(url: string, count = rows) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
   const now = new Date().toISOString();
   const orgIds = new Map<string, string>();
-  for (let from = 0; from < rows; from += 1000) {
-    const batch = Array.from({ length: Math.min(1000, rows - from) }, (_, j) => item(from + j));
+  for (let from = 0; from < count; from += 1000) {
+    const batch = Array.from({ length: Math.min(1000, count - from) }, (_, j) => item(from + j));
     const properties: unknown[] = [];
     const parties: unknown[] = [];
     const assignments: unknown[] = [];
@@ -330,7 +331,7 @@ async function runImport() {
 }
 
 /** Samples the server's RSS while `work` runs; returns the work's result and the peak. */
-async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
+export async function withPeakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
   let peakRssMb = 0;
   const sample = () => {
     peakRssMb = Math.max(peakRssMb, processStats(pid).rssMb);
@@ -417,7 +418,10 @@ async function runExport() {
   }
 }
 
-const mode = process.argv[2] ?? 'import';
-if (mode === 'import') await runImport();
-else if (mode === 'export') await runExport();
-else throw new Error(`unknown mode ${mode}`);
+// Run only as a script, not when another bench (src/cli.ts) imports its pieces.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const mode = process.argv[2] ?? 'import';
+  if (mode === 'import') await runImport();
+  else if (mode === 'export') await runExport();
+  else throw new Error(`unknown mode ${mode}`);
+}
