@@ -12,12 +12,12 @@ import { reserveReferences } from '../assignments/service';
 import { DomainError, notFound } from '../errors';
 import type { EventIntent } from '../events/publisher';
 import { uuidv7 } from '../lib/uuid';
-import { partyNotFound } from '../parties/service';
+import { newPartyFields, partyNotFound } from '../parties/service';
 import type { ServiceContext } from '../platform';
-import { propertyNotFound } from '../properties/service';
+import { newPropertyFields, propertyNotFound } from '../properties/service';
 import { type Creation, type EntityType, EXTERNAL_REF_COLUMNS, insertCreated, insertRows, type Row } from './inserts';
 import { domainError } from './item-errors';
-import { cadastreIdOf, type Lookups, lookUp, propertyIdentityKey } from './lookups';
+import { type Lookups, lookUp, propertyIdentityKey } from './lookups';
 
 /** An item to create: its place in the call, the external reference to register, its fields. */
 export interface CreateCandidate {
@@ -54,47 +54,6 @@ function refusalOf(input: CreateAssignmentInput, lookups: Lookups, today: string
   }
 }
 
-function propertyRow(input: PropertyInput, now: string): Row {
-  const cadastre = input.cadastre;
-  return {
-    id: uuidv7(),
-    municipality: cadastre?.municipality ?? null,
-    gnr: cadastre?.gnr ?? null,
-    bnr: cadastre?.bnr ?? null,
-    fnr: cadastre ? (cadastre.fnr ?? 0) : null,
-    snr: cadastre ? (cadastre.snr ?? 0) : null,
-    cadastreId: cadastre ? cadastreIdOf(cadastre) : null,
-    cooperativeOrganizationNumber: input.share?.organizationNumber ?? null,
-    shareNumber: input.share?.shareNumber ?? null,
-    street: input.address.street,
-    postalCode: input.address.postalCode,
-    city: input.address.city,
-    unitNumber: input.address.unitNumber ?? null,
-    buildingYear: input.buildingYear ?? null,
-    buildingType: input.buildingType ?? null,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-function partyRow(input: PartyInput, now: string): Row {
-  return {
-    id: uuidv7(),
-    kind: input.kind ?? (input.organizationNumber ? 'organization' : 'person'),
-    name: input.name,
-    email: input.email ?? null,
-    phone: input.phone ?? null,
-    organizationNumber: input.organizationNumber ?? null,
-    street: input.address?.street ?? null,
-    postalCode: input.address?.postalCode ?? null,
-    city: input.address?.city ?? null,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 /**
  * Resolves the property and parties of the items to ids, making rows for what is new: one
  * property per identity and one party per organisation number across the whole batch (as the
@@ -117,7 +76,7 @@ class Resolver {
     const identity = propertyIdentityKey(inline);
     const known = identity && (this.#lookups.propertiesByIdentity.get(identity) ?? this.#newProperties.get(identity));
     if (known) return known;
-    const row = this.#create('property', propertyRow(inline, this.#now));
+    const row = this.#create('property', newPropertyFields(inline, this.#now));
     if (identity) this.#newProperties.set(identity, row.id);
     return row.id;
   }
@@ -127,7 +86,7 @@ class Resolver {
     const number = inline.organizationNumber;
     const known = number && (this.#lookups.partiesByOrganization.get(number) ?? this.#newOrganizations.get(number));
     if (known) return known;
-    const row = this.#create('party', partyRow(inline, this.#now));
+    const row = this.#create('party', newPartyFields(inline, this.#now));
     if (number) this.#newOrganizations.set(number, row.id);
     return row.id;
   }

@@ -22,10 +22,9 @@ import {
 
 export const partyNotFound = (id: string) => notFound('PARTY_NOT_FOUND', `No party with id ${id}`);
 
-/** Creates a party in the caller's transaction and records it in the audit log. */
-export function createPartyIn(tx: EntityManager, ctx: ServiceContext, input: PartyInput): Party {
-  const now = new Date();
-  const party = tx.create(PartyEntity, {
+/** The columns of a new party made from its input; single and bulk writes share it. */
+export function newPartyFields<Time extends Date | string>(input: PartyInput, now: Time) {
+  return {
     id: uuidv7(),
     kind: input.kind ?? (input.organizationNumber ? 'organization' : 'person'),
     name: input.name,
@@ -38,7 +37,12 @@ export function createPartyIn(tx: EntityManager, ctx: ServiceContext, input: Par
     version: 1,
     createdAt: now,
     updatedAt: now,
-  });
+  };
+}
+
+/** Creates a party in the caller's transaction and records it in the audit log. */
+export function createPartyIn(tx: EntityManager, ctx: ServiceContext, input: PartyInput): Party {
+  const party = tx.create(PartyEntity, newPartyFields(input, new Date()));
   recordAudit(tx, ctx, {
     entityType: 'party',
     entityId: party.id,

@@ -31,25 +31,10 @@ function identityOf(input: PropertyInput): PropertyIdentity | null {
   return null;
 }
 
-/**
- * Returns the property with the input's identity, creating it when there is none. A property
- * without an identity (an address alone) cannot be matched, so it is always created. Runs in
- * the caller's transaction; the existing property is returned as it is, not overwritten.
- */
-export async function upsertProperty(
-  tx: EntityManager,
-  ctx: ServiceContext,
-  input: PropertyInput,
-): Promise<{ property: Property; created: boolean }> {
-  const identity = identityOf(input);
-  if (identity) {
-    await lockKeyForTransaction(tx, `property:${JSON.stringify(identity)}`);
-    const existing = await tx.findOne(PropertyEntity, identity);
-    if (existing) return { property: existing, created: false };
-  }
-  const now = new Date();
+/** The columns of a new property made from its input; single and bulk writes share it. */
+export function newPropertyFields<Time extends Date | string>(input: PropertyInput, now: Time) {
   const cadastre = input.cadastre;
-  const property = tx.create(PropertyEntity, {
+  return {
     id: uuidv7(),
     municipality: cadastre?.municipality ?? null,
     gnr: cadastre?.gnr ?? null,
@@ -68,7 +53,26 @@ export async function upsertProperty(
     version: 1,
     createdAt: now,
     updatedAt: now,
-  });
+  };
+}
+
+/**
+ * Returns the property with the input's identity, creating it when there is none. A property
+ * without an identity (an address alone) cannot be matched, so it is always created. Runs in
+ * the caller's transaction; the existing property is returned as it is, not overwritten.
+ */
+export async function upsertProperty(
+  tx: EntityManager,
+  ctx: ServiceContext,
+  input: PropertyInput,
+): Promise<{ property: Property; created: boolean }> {
+  const identity = identityOf(input);
+  if (identity) {
+    await lockKeyForTransaction(tx, `property:${JSON.stringify(identity)}`);
+    const existing = await tx.findOne(PropertyEntity, identity);
+    if (existing) return { property: existing, created: false };
+  }
+  const property = tx.create(PropertyEntity, newPropertyFields(input, new Date()));
   recordAudit(tx, ctx, {
     entityType: 'property',
     entityId: property.id,
