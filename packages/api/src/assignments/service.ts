@@ -30,24 +30,9 @@ import { findAssignmentRow, listAssignmentRows } from './read-model';
 type Tx = EntityManager;
 
 /** The next reference of the year, e.g. 2026-000123; the counter row stays locked until commit. */
-async function nextReference(tx: Tx, now: Date): Promise<string> {
-  const year = now.getUTCFullYear();
-  const rows = await tx.getConnection().execute<{ last_value: number }[]>(
-    `insert into reference_counters (year, last_value) values (?, 1)
-     on conflict (year) do update set last_value = reference_counters.last_value + 1
-     returning last_value`,
-    [year],
-    'all',
-    tx.getTransactionContext(),
-  );
-  const value = rows[0]?.last_value;
-  if (value === undefined) throw new Error('reference counter returned no row');
-  return `${year}-${String(value).padStart(6, '0')}`;
-}
-
 /**
- * The next `count` references of the year in one step, for bulk creates; like `nextReference`,
- * the counter row stays locked until commit, so they are gapless and unique.
+ * The next `count` references of the year in one step, e.g. 2026-000123; the counter row stays
+ * locked until commit, so references are gapless and unique.
  */
 export async function reserveReferences(tx: Tx, now: Date, count: number): Promise<string[]> {
   const year = now.getUTCFullYear();
@@ -62,6 +47,36 @@ export async function reserveReferences(tx: Tx, now: Date, count: number): Promi
   const last = rows[0]?.last_value;
   if (last === undefined) throw new Error('reference counter returned no row');
   return Array.from({ length: count }, (_, i) => `${year}-${String(last - count + 1 + i).padStart(6, '0')}`);
+}
+
+export interface AssignmentRelations {
+  propertyId: string;
+  clientId: string;
+  payerId: string;
+  brokerId: string | null;
+}
+
+/** The columns of a new, received assignment; single and bulk creates share it. */
+export function newAssignmentFields<Time extends Date | string>(
+  input: Pick<CreateAssignmentInput, 'type' | 'appraiserId' | 'dueDate' | 'notes'>,
+  relations: AssignmentRelations,
+  reference: string,
+  now: Time,
+) {
+  return {
+    id: uuidv7(),
+    reference,
+    type: input.type,
+    status: 'received',
+    statusBeforeHold: null,
+    version: 1,
+    ...relations,
+    appraiserId: input.appraiserId ?? null,
+    dueDate: input.dueDate ?? null,
+    notes: input.notes ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export const assignmentNotFound = (what: string) => notFound('ASSIGNMENT_NOT_FOUND', `No assignment with ${what}`);
@@ -107,23 +122,11 @@ export async function createAssignmentIn(tx: Tx, ctx: ServiceContext, input: Cre
   // Property and parties made inline go in first: the foreign keys, and the trigger that
   // copies their search fields onto the assignment, need them there.
   await tx.flush();
-  const assignment = tx.create(AssignmentEntity, {
-    id: uuidv7(now.getTime()),
-    reference: await nextReference(tx, now),
-    type: input.type,
-    status: 'received',
-    statusBeforeHold: null,
-    version: 1,
-    propertyId,
-    clientId,
-    payerId,
-    brokerId,
-    appraiserId: input.appraiserId ?? null,
-    dueDate: input.dueDate ?? null,
-    notes: input.notes ?? null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const [reference] = await reserveReferences(tx, now, 1);
+  const assignment = tx.create(
+    AssignmentEntity,
+    newAssignmentFields(input, { propertyId, clientId, payerId, brokerId }, reference as string, now),
+  );
   recordAudit(tx, ctx, {
     entityType: 'assignment',
     entityId: assignment.id,

@@ -8,7 +8,7 @@ import type {
 } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { assertCanTake, todayInOslo } from '../appraisers/certification';
-import { reserveReferences } from '../assignments/service';
+import { newAssignmentFields, reserveReferences } from '../assignments/service';
 import { DomainError, notFound } from '../errors';
 import type { EventIntent } from '../events/publisher';
 import { uuidv7 } from '../lib/uuid';
@@ -113,23 +113,8 @@ function plan(candidate: CreateCandidate, resolver: Resolver, now: string): Plan
   const clientId = resolver.partyId(input.clientId, input.client) as string;
   const payerId = resolver.partyId(input.payerId, input.payer) ?? clientId;
   const brokerId = resolver.partyId(input.brokerId, input.broker) ?? null;
-  const row: Row = {
-    id: uuidv7(),
-    reference: '',
-    type: input.type,
-    status: 'received',
-    statusBeforeHold: null,
-    version: 1,
-    propertyId,
-    clientId,
-    payerId,
-    brokerId,
-    appraiserId: input.appraiserId ?? null,
-    dueDate: input.dueDate ?? null,
-    notes: input.notes ?? null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  // The reference is filled in once the whole batch's references are reserved.
+  const row: Row = newAssignmentFields(input, { propertyId, clientId, payerId, brokerId }, '', now);
   resolver.assignment(row);
   return { candidate, row };
 }
