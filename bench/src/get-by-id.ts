@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import pg from 'pg';
 import { compileScript } from './lib/compile';
 import {
   assignmentsOfEveryShape,
   BENCH_DATABASE,
+  postgresVersion,
   prepareBenchDatabase,
   type Sample,
   sampleAssignments,
@@ -26,7 +26,7 @@ import {
   processCpuTicks,
   processRssBytes,
 } from './lib/proc';
-import { freePort, killAllNow, runCommand, type Started, startProcess, stopAll, waitUntilReady } from './lib/processes';
+import { freePort, runBenchmark, runCommand, type Started, startProcess, waitUntilReady } from './lib/processes';
 import { type Measurement, type RunInfo, report } from './lib/report';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -184,17 +184,6 @@ function toMeasurement(
   };
 }
 
-async function postgresVersion(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await client.query<{ server_version: string }>('show server_version');
-    return `PostgreSQL ${result.rows[0]?.server_version ?? '?'}`;
-  } finally {
-    await client.end();
-  }
-}
-
 async function prepareDatabase(rows: number): Promise<{ url: string; seeded: boolean }> {
   const database = await prepareBenchDatabase(serverUrlFromEnv(process.env), BENCH_DATABASE, rows);
   const { host, pathname } = new URL(database.url);
@@ -254,20 +243,4 @@ async function main(): Promise<void> {
   console.log(report(info, measurements));
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  console.error(`${signal}: stopping the servers`);
-  stopAll().finally(() => process.exit(130));
-}
-
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
-process.on('exit', killAllNow);
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBenchmark(main);

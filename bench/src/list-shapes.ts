@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ensureBenchDatabase, serverUrlFromEnv, withClient } from './lib/database';
+import { ensureBenchDatabase, postgresVersion, serverUrlFromEnv, withClient } from './lib/database';
 import { positiveInteger } from './lib/env';
 import { discoverFacts, listShapes, type Shape, SORTS } from './lib/list-catalog';
 import { type Cell, cellsFor } from './lib/list-cells';
@@ -13,7 +13,7 @@ import { type CellResult, measureCells, type SampleOptions, type Target, warmUp 
 import { listReport } from './lib/list-report';
 import { isSeeded, seedListData, seedPlan } from './lib/list-seed';
 import { cpuDescription, machineBusyPercentOver, machineCpuTicks } from './lib/proc';
-import { freePort, killAllNow, runCommand, startProcess, stopAll, waitUntilReady } from './lib/processes';
+import { freePort, runBenchmark, runCommand, startProcess, waitUntilReady } from './lib/processes';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DATABASE = 'takst_bench_lists';
@@ -180,27 +180,4 @@ async function main(): Promise<void> {
   console.log(listReport(info, results, explained));
 }
 
-async function postgresVersion(url: string): Promise<string> {
-  return withClient(url, async (client) => {
-    const result = await client.query<{ server_version: string }>('show server_version');
-    return `PostgreSQL ${result.rows[0]?.server_version ?? '?'}`;
-  });
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  console.error(`${signal}: stopping the server`);
-  stopAll().finally(() => process.exit(130));
-}
-
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
-process.on('exit', killAllNow);
-
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBenchmark(main);

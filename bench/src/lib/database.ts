@@ -123,3 +123,11 @@ export async function assignmentsOfEveryShape(url: string): Promise<Sample[]> {
     return result.rows;
   });
 }
+
+/** "PostgreSQL 15.20 (…)" of the server at `url`, for the report header. */
+export function postgresVersion(url: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return `PostgreSQL ${result.rows[0]?.server_version ?? '?'}`;
+  });
+}

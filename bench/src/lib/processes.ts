@@ -107,3 +107,25 @@ export async function waitUntilReady(started: Started, url: string, timeoutMs: n
   }
   throw new Error(`${started.name} was not ready within ${timeoutMs} ms (${last})`);
 }
+
+/**
+ * Runs a benchmark's main and always stops the processes it started: on success, on failure
+ * (exit code 1) and on Ctrl-C or SIGTERM (exit code 130).
+ */
+export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping the servers`);
+    stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.on('exit', killAllNow);
+  try {
+    await main();
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  } finally {
+    await stopAll();
+  }
+}
