@@ -136,7 +136,7 @@ describe('content validation', () => {
     [
       'a national identity number in a description',
       'condition_report',
-      { ...conditionContent(), items: [{ ...item('TG2'), description: 'Eier 01019012345 opplyste' }] },
+      { ...conditionContent(), items: [{ ...item('TG2'), description: 'Eier 01019012480 opplyste' }] },
       ['content', 'items', 0, 'description'],
     ],
     [

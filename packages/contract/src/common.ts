@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsNationalId, isValidOrganizationNumber } from './identifiers';
 
 /** UUIDv7 ids (time-ordered) as plain strings on the wire. */
 export const idSchema = z.uuid({ version: 'v7', message: 'Expected a UUIDv7 id' });
@@ -11,31 +12,15 @@ export const dateSchema = z.iso.date();
 
 export const boundedText = (max: number) => z.string().trim().min(1).max(max);
 
-/** Checks a Norwegian organisation number: 9 digits, last one a mod-11 check digit. */
-export function isValidOrganizationNumber(value: string): boolean {
-  if (!/^\d{9}$/.test(value)) return false;
-  const weights = [3, 2, 7, 6, 5, 4, 3, 2];
-  const digits = [...value].map(Number);
-  const sum = weights.reduce((acc, weight, i) => acc + weight * (digits[i] ?? 0), 0);
-  const remainder = sum % 11;
-  const check = remainder === 0 ? 0 : 11 - remainder;
-  return check !== 10 && check === digits[8];
-}
-
 export const organizationNumberSchema = z
   .string()
   .trim()
   .regex(/^\d{9}$/, 'Organisation number must be 9 digits')
   .refine(isValidOrganizationNumber, 'Organisation number fails the mod-11 check');
 
-const NATIONAL_ID = /(?<!\d)\d{6}\s?\d{5}(?!\d)/;
-
-/**
- * Eleven digits in a row look like a national identity number (fødselsnummer), which the
- * platform never stores; text that holds one is refused.
- */
+/** The platform never stores a national identity number (fødselsnummer); text that holds one is refused. */
 export const withoutNationalId = (schema: z.ZodString) =>
-  schema.refine((value) => !NATIONAL_ID.test(value), 'Do not send national identity numbers');
+  schema.refine((value) => !containsNationalId(value), 'Do not send national identity numbers');
 
 export const emailSchema = z.email().max(254);
 
@@ -45,7 +30,7 @@ export const phoneSchema = z
   .min(3)
   .max(32)
   .regex(/^\+?[0-9 ()-]+$/, 'Phone may hold digits, spaces, parentheses, dashes and a leading +')
-  .refine((value) => !NATIONAL_ID.test(value), 'Do not send national identity numbers');
+  .refine((value) => !containsNationalId(value), 'Do not send national identity numbers');
 
 export const paginationInput = {
   limit: z.number().int().min(1).max(200).default(50),

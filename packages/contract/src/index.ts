@@ -8,6 +8,7 @@ export * from './errors';
 export * from './event';
 export * from './external-ref';
 export * from './history';
+export * from './identifiers';
 export * from './inspection';
 export * from './lifecycle';
 export * from './note';

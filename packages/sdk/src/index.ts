@@ -14,6 +14,7 @@ export {
   REQUIRED_CERTIFICATION,
   SCOPES,
 } from '@takst/contract/enums';
+export { containsNationalId, isNationalIdNumber, isValidOrganizationNumber } from '@takst/contract/identifiers';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
 export { createTakstClient, type TakstClient, type TakstClientOptions } from './client';
 export {

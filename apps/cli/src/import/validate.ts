@@ -1,12 +1,12 @@
-import { ASSIGNMENT_TYPES, type AssignmentType } from '@takst/sdk';
+import { ASSIGNMENT_TYPES, type AssignmentType, containsNationalId, isValidOrganizationNumber } from '@takst/sdk';
 import type { AssignmentInput, BulkUpsertItem, ItemKey } from '../bulk-api';
 import type { FieldValues } from '../columns';
 
-// Light checks mirroring packages/contract (which the CLI does not ship: it holds zod). They
+// Light checks mirroring packages/contract's schemas (which the CLI does not ship: they hold zod;
+// the identifier checks come from the SDK and are the platform's own). They
 // catch what most files get wrong, with the column named; the platform checks every item again
 // and refuses the rest item by item.
 
-const NATIONAL_ID = /(?<!\d)\d{6}\s?\d{5}(?!\d)/;
 const SYSTEM = /^[a-z0-9_.-]{1,100}$/;
 const REFERENCE = /^\d{4}-\d{6,}$/;
 const POSTAL_CODE = /^\d{4}$/;
@@ -16,15 +16,6 @@ const SHARE_NUMBER = /^[0-9A-Za-z-]{1,20}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()-]{3,32}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isValidOrganizationNumber(value: string): boolean {
-  if (!/^\d{9}$/.test(value)) return false;
-  const weights = [3, 2, 7, 6, 5, 4, 3, 2];
-  const digits = [...value].map(Number);
-  const sum = weights.reduce((acc, weight, i) => acc + weight * (digits[i] ?? 0), 0);
-  const check = sum % 11 === 0 ? 0 : 11 - (sum % 11);
-  return check !== 10 && check === digits[8];
-}
 
 function isCalendarDate(value: string): boolean {
   const match = DATE.exec(value);
@@ -52,7 +43,7 @@ class RowCheck {
     const value = required ? this.require(field) : this.values[field];
     if (value === undefined) return undefined;
     if (value.length > max) this.errors.push(`${field} is longer than ${max} characters`);
-    else if (NATIONAL_ID.test(value)) this.errors.push(`${field} looks like it holds a national identity number`);
+    else if (containsNationalId(value)) this.errors.push(`${field} looks like it holds a national identity number`);
     return value;
   }
 
@@ -138,7 +129,8 @@ function clientOf(check: RowCheck): AssignmentInput['client'] {
   const email = check.pattern('client_email', EMAIL, 'an e-mail address');
   if (email !== undefined && email.length > 254) check.fail('client_email is longer than 254 characters');
   const phone = check.pattern('client_phone', PHONE, 'digits, spaces, ( ) - and a leading +');
-  if (phone !== undefined && NATIONAL_ID.test(phone)) check.fail('client_phone looks like a national identity number');
+  if (phone !== undefined && containsNationalId(phone))
+    check.fail('client_phone looks like a national identity number');
   const organizationNumber = check.values.client_org_number;
   if (organizationNumber !== undefined && !isValidOrganizationNumber(organizationNumber)) {
     check.fail(`client_org_number "${organizationNumber}" is not a valid organisation number (9 digits, mod-11)`);
