@@ -276,16 +276,39 @@ describe('events.subscribe', () => {
     expect(refused.received).toEqual([]);
   });
 
-  it('ends the stream of a key revoked while it listens', async () => {
+  it('ends the stream of a key revoked while it listens, at once, with no event to wait for', async () => {
     const created = await server.admin.apiClients.create.mutate({ name: 'listener', scopes: ['events:read'] });
-    const live = follow({}, server.client(created.apiKey));
+    // Filtered, so the revocation's own event is not one it reads.
+    const live = follow({ types: ['assignment.created'] }, server.client(created.apiKey));
     await live.started();
     await server.admin.apiClients.revoke.mutate({ id: created.client.id });
-    await createAssignments(1);
     await vi.waitFor(() => expect(live.errors.length).toBeGreaterThan(0), { timeout: 10_000 });
     live.unsubscribe();
     expect(live.errors[0]).toMatchObject({ data: { code: 'UNAUTHORIZED', errorCode: 'UNAUTHENTICATED' } });
     expect(live.received).toEqual([]);
+  });
+
+  it('ends the stream of a key rotated by another server process, and keeps the others going', async () => {
+    const second = await startTestServer({ sharing: server });
+    try {
+      const created = await server.admin.apiClients.create.mutate({ name: 'rotated', scopes: ['events:read'] });
+      const rotatedLive = follow({ types: ['assignment.created'] }, server.client(created.apiKey));
+      const otherLive = follow({});
+      await Promise.all([rotatedLive.started(), otherLive.started()]);
+      await second.admin.apiClients.rotate.mutate({ id: created.client.id });
+      await vi.waitFor(() => expect(rotatedLive.errors.length).toBeGreaterThan(0), { timeout: 10_000 });
+      expect(rotatedLive.errors[0]).toMatchObject({ data: { code: 'UNAUTHORIZED', errorCode: 'UNAUTHENTICATED' } });
+
+      const created2 = await server.admin.assignments.create.mutate(assignmentInput());
+      await vi.waitFor(() => expect(otherLive.received.map((e) => e.entityId)).toContain(created2.id), {
+        timeout: 10_000,
+      });
+      expect(otherLive.errors).toEqual([]);
+      rotatedLive.unsubscribe();
+      otherLive.unsubscribe();
+    } finally {
+      await second.close();
+    }
   });
 
   it('ends live streams when the server closes, so closing does not wait for them', async () => {

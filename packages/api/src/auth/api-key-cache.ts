@@ -43,6 +43,7 @@ export class ApiKeyCache {
   readonly #entries = new Map<string, CachedActor>();
   readonly #lastTouched = new Map<string, number>();
   readonly #watchers = new Map<string, Set<() => void>>();
+  readonly #followers = new Map<string, Set<() => void>>();
   #trusted = false;
   // Bumped by every invalidation, so a lookup that was under way when a client changed does not
   // put what it read before the change into the cache after it.
@@ -89,6 +90,21 @@ export class ApiKeyCache {
     const watchers = this.#watchers.get(clientId);
     this.#watchers.delete(clientId);
     for (const wake of watchers ?? []) wake();
+    for (const notify of this.#followers.get(clientId) ?? []) notify();
+  }
+
+  /**
+   * Calls `onChange` each time this process hears of a change to the client (a revocation, a
+   * rotation), and whenever changes may have gone unheard, until the returned function is
+   * called. Long-lived work on behalf of a key (a live event stream) checks the key again then.
+   */
+  follow(clientId: string, onChange: () => void): () => void {
+    const followers = this.#followers.get(clientId) ?? new Set();
+    this.#followers.set(clientId, followers.add(onChange));
+    return () => {
+      followers.delete(onChange);
+      if (followers.size === 0 && this.#followers.get(clientId) === followers) this.#followers.delete(clientId);
+    };
   }
 
   /** Start watching before the change commits, so its notification cannot slip by first. */
@@ -128,6 +144,7 @@ export class ApiKeyCache {
     // Nothing more will be heard until trust returns; nobody should wait for it.
     for (const watchers of this.#watchers.values()) for (const wake of watchers) wake();
     this.#watchers.clear();
+    for (const followers of this.#followers.values()) for (const notify of followers) notify();
   }
 
   #forgetAll(): void {

@@ -28,6 +28,7 @@ export const eventsRouter = router({
         input,
         signal,
         stillAuthorized: async () => (await ctx.apiKeys.resolve(parseBearer(ctx.authorization) ?? '')) !== null,
+        followKey: (onChange) => ctx.apiKeys.follow(ctx.actor.clientId, onChange),
       }),
     ),
 });

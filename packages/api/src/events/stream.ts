@@ -13,14 +13,22 @@ export interface EventStreamOptions {
   input: SubscribeEventsInput;
   /** Aborts when the client goes away. */
   signal: AbortSignal | undefined;
-  /** Whether the caller's key still works: a revoked key ends its stream at the next event. */
+  /** Whether the caller's key still works. */
   stillAuthorized: () => Promise<boolean>;
+  /**
+   * Calls back when the caller's API client may have changed (see `ApiKeyCache.follow`); returns
+   * how to stop. The key is checked again then, so a revoked key ends its stream at once, and
+   * also before every batch of events, in case the change went unheard.
+   */
+  followKey: (onChange: () => void) => () => void;
 }
 
 /** Where a stream starts: after the last event the client saw, else after `after`, else now. */
 function resumePoint(input: SubscribeEventsInput): number | undefined {
   return input.lastEventId ? Number(input.lastEventId) : input.after;
 }
+
+const revoked = () => new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'The API key of this stream was revoked');
 
 const shuttingDown = () =>
   new DomainError('SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect to resume');
@@ -52,16 +60,21 @@ export async function* streamEvents(options: EventStreamOptions): AsyncGenerator
   const { em, feed, input } = options;
   if (feed.closed.aborted) throw shuttingDown();
   const stop = anySignal([options.signal, feed.closed]);
+  let keyChange = new AbortController();
+  const unfollow = options.followKey(() => keyChange.abort());
   try {
     // Listen first, then read: whatever commits after the read is then sure to wake us.
     await feed.listening();
     let position = resumePoint(input) ?? (await latestSequence(em));
     while (!stop.signal.aborted) {
+      if (keyChange.signal.aborted) {
+        // Renewed before the check, so a change heard during the check wakes the next wait.
+        keyChange = new AbortController();
+        if (!(await options.stillAuthorized())) throw revoked();
+      }
       const committed = feed.latest;
       const events = await readEvents(em, { after: position, types: input.types, limit: PAGE_SIZE });
-      if (events.length > 0 && !(await options.stillAuthorized())) {
-        throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'The API key of this stream was revoked');
-      }
+      if (events.length > 0 && !(await options.stillAuthorized())) throw revoked();
       for (const event of events) {
         yield tracked(String(event.sequence), event);
         position = event.sequence;
@@ -69,10 +82,16 @@ export async function* streamEvents(options: EventStreamOptions): AsyncGenerator
       if (events.length === PAGE_SIZE) continue;
       // The read saw every event up to `committed`; those it did not return did not match.
       position = Math.max(position, committed);
-      await feed.waitBeyond(position, stop.signal);
+      const wake = anySignal([stop.signal, keyChange.signal]);
+      try {
+        await feed.waitBeyond(position, wake.signal);
+      } finally {
+        wake.dispose();
+      }
     }
   } finally {
     stop.dispose();
+    unfollow();
   }
   if (feed.closed.aborted) throw shuttingDown();
 }
