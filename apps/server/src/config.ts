@@ -53,6 +53,9 @@ const envSchema = z.object({
 
 export type Config = z.output<typeof envSchema>;
 
+/** Every environment variable the server reads. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
 export class ConfigError extends Error {}
 
 /** Reads the environment once at start-up; a bad value stops start-up naming the variable. */
