@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import type { Assignment } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/server';
@@ -135,6 +137,13 @@ describe('exit codes', () => {
       expect(help.stdout).toContain('--api-key');
     }
     expect((await takst(['--help'], {})).stdout).toContain('130  interrupted');
+  });
+
+  it('is the command npm links as `takst` in the repository', () => {
+    const linked = fileURLToPath(new URL('../../../node_modules/.bin/takst', import.meta.url));
+    const help = spawnSync(linked, ['--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: takst <command>');
   });
 });
 

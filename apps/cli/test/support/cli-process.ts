@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const takstJs = fileURLToPath(new URL('../../dist/takst.js', import.meta.url));
+// The launcher npm links as `takst`; it runs the build in dist/.
+const takstJs = fileURLToPath(new URL('../../bin/takst.js', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
@@ -10,7 +11,7 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the built CLI (dist/takst.js) as its own process, as a user's shell would. */
+/** Runs the built CLI as its own process, as a user's shell would. */
 export function startCli(args: string[], env: Record<string, string>): CliProcess {
   const child = spawn(process.execPath, [takstJs, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
