@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import vm from 'node:vm';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -106,6 +108,56 @@ describe('the packed @takst/sdk', () => {
       expect(stored.client.name).toBe('Consumer Test AS');
       expect(result.listed).toEqual([stored.id]);
       expect(result.paged).toEqual([stored.id]);
+    }, 60_000);
+
+    it('bundles for a browser without Node.js built-ins, and runs with only what a browser has', async () => {
+      const bundled = await build({
+        stdin: { contents: "export * from '@takst/sdk';", resolveDir: consumerDir },
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        globalName: 'TakstSdk',
+        write: false,
+        logLevel: 'silent',
+      });
+      const code = bundled.outputFiles[0]?.text ?? '';
+      // A browser's globals, and nothing of Node.js: no process, Buffer, require or module.
+      const browser = vm.createContext({
+        fetch,
+        Headers,
+        Request,
+        Response,
+        URL,
+        URLSearchParams,
+        AbortController,
+        AbortSignal,
+        TextEncoder,
+        TextDecoder,
+        ReadableStream,
+        EventTarget,
+        Event,
+        DOMException,
+        FormData,
+        Blob,
+        File,
+        crypto,
+        setTimeout,
+        clearTimeout,
+        queueMicrotask,
+        console,
+      });
+      const sdk = vm.runInContext(`${code}; TakstSdk`, browser) as typeof import('@takst/sdk');
+      const client = sdk.createTakstClient({ baseUrl: server.url, apiKey: server.adminKey });
+      const created = await client.assignments.create.mutate({
+        type: 'valuation',
+        property: { address: { street: 'Nettlesergata 1', postalCode: '0155', city: 'Oslo' } },
+        client: { name: 'Browser Test AS' },
+      });
+      expect((await client.assignments.get.query({ id: created.id })).client.name).toBe('Browser Test AS');
+      const missing = await client.assignments.get
+        .query({ id: '01900000-0000-7000-8000-000000000000' })
+        .catch((error: unknown) => error);
+      expect(sdk.isTakstError(missing, 'ASSIGNMENT_NOT_FOUND')).toBe(true);
     }, 60_000);
   });
 });
