@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { appRouter, closeEventStreams, createPlatform, type Platform } from '@takst/api';
@@ -92,17 +92,23 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         responseHeaders: rateLimitHeaders,
       })
     : undefined;
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    logger.error({ err: error, requestId: requestIdOf(req) }, 'request failed outside any handler');
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+    res.end();
+  };
   const server = createServer((req, res) => {
-    beginRequest(req, res, logger);
-    if (fastPath && req.url?.startsWith('/trpc/') && fastPath.accepts(req)) {
-      fastPath.handle(req, res).catch((error: unknown) => {
-        logger.error({ err: error, requestId: requestIdOf(req) }, 'tRPC fast path failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end();
-      });
-      return;
+    // Whatever a request does, it must never take the process down with it.
+    try {
+      beginRequest(req, res, logger);
+      if (fastPath && req.url?.startsWith('/trpc/') && fastPath.accepts(req)) {
+        fastPath.handle(req, res).catch((error: unknown) => failed(req, res, error));
+        return;
+      }
+      app(req, res);
+    } catch (error) {
+      failed(req, res, error);
     }
-    app(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await listen(server, config.PORT, config.HOST);

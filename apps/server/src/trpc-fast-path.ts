@@ -44,6 +44,7 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
   const { router, prefix } = options;
   const procedures = router._def.procedures as Record<string, { _def: { type: string } } | undefined>;
 
+  /** The request's calls; null when its path is not valid percent-encoding. */
   function parse(req: IncomingMessage) {
     const url = req.url ?? '';
     const queryStart = url.indexOf('?');
@@ -51,7 +52,9 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
     const type: CallType = req.method === 'POST' ? 'mutation' : 'query';
     const isBatch = query.get('batch') === '1';
-    const paths = isBatch ? decodeURIComponent(pathPart).split(',') : [decodeURIComponent(pathPart)];
+    const decoded = decodePath(pathPart);
+    if (decoded === null) return null;
+    const paths = isBatch ? decoded.split(',') : [decoded];
     return { query, type, isBatch, paths };
   }
 
@@ -62,13 +65,15 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       const contentType = req.headers['content-type'];
       if (req.method === 'POST' && contentType !== undefined && !contentType.startsWith('application/json'))
         return false;
-      const { type, paths } = parse(req);
-      // Unknown paths and wrong methods go to the adapter too, so their errors are tRPC's own.
-      return paths.every((path) => procedures[path]?._def.type === type);
+      const parsed = parse(req);
+      // Unknown or undecodable paths and wrong methods go to the adapter, so their errors are tRPC's own.
+      return parsed?.paths.every((path) => procedures[path]?._def.type === parsed.type) ?? false;
     },
 
     async handle(req, res) {
-      const { query, type, isBatch, paths } = parse(req);
+      const parsed = parse(req);
+      if (!parsed) throw new Error('handle() was called for a request accepts() refused');
+      const { query, type, isBatch, paths } = parsed;
       const ctx = options.createContext(req, { calls: paths.length });
       // Read and parsed once, on the first call's demand, like tRPC's adapter does; a failure
       // here becomes each call's error.
@@ -117,6 +122,14 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       res.end(body);
     },
   };
+}
+
+function decodePath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }
 
 /** Runs `load` once; a plain error becomes BAD_REQUEST with its message, as in tRPC's adapter. */

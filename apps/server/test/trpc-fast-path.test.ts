@@ -91,6 +91,13 @@ const calls: Call[] = [
     path: () => 'assignments.create',
     body: () => JSON.stringify({ ...assignmentInput(), notes: 'x'.repeat(6 * 1024 * 1024) }),
   },
+  { name: 'a path that is not valid percent-encoding', method: 'GET', path: () => '%E0' },
+  {
+    name: 'a batch with a path that is not valid percent-encoding',
+    method: 'POST',
+    path: () => 'assignments.create,%E0%A4?batch=1',
+    body: () => '{}',
+  },
   {
     name: 'form data',
     method: 'POST',
@@ -118,6 +125,15 @@ async function send(server: TestServer, call: Call, requestId: string) {
 }
 
 describe('the tRPC fast path', () => {
+  it('keeps serving after a request no handler can make sense of', async () => {
+    for (const path of ['%E0', '%', 'a%2', 'assignments.get,%FF?batch=1']) {
+      const answer = await fetch(`${fast.url}/trpc/${path}`, { headers: { authorization: `Bearer ${fast.adminKey}` } });
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+    }
+    expect((await fetch(`${fast.url}/healthz`)).status).toBe(200);
+  });
+
   it.each(calls.map((call) => [call.name, call] as const))(
     'answers %s exactly as the tRPC adapter',
     async (_, call) => {
