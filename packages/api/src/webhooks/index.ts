@@ -1,5 +1,5 @@
-// What the host (apps/server) uses: the address policy the delivery worker applies too, and
-// the settings it hands the API.
+// What the host (apps/server) uses: the address policy the delivery worker applies too, the
+// settings it hands the API, and how the audit and event logs show a URL.
 export {
   type AddressKind,
   allowedAddresses,
@@ -10,5 +10,6 @@ export {
   UrlRefusedError,
 } from './address';
 export { REQUEUE_CHANNEL } from './channels';
+export { redactWebhookUrl } from './redact';
 export { PREVIOUS_SECRET_GRACE_MS } from './secret';
 export { configureWebhooks, type WebhookSettings } from './settings';

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../platform';
 import { allowedAddresses, UrlRefusedError } from './address';
 import { REQUEUE_CHANNEL } from './channels';
 import { findDeliveryRow, findEndpointRow, type WebhookEndpointRow } from './read-model';
+import { redactWebhookUrl } from './redact';
 import { generateWebhookSecret, PREVIOUS_SECRET_GRACE_MS } from './secret';
 import { webhookSettingsOf } from './settings';
 
@@ -23,10 +24,13 @@ export interface WebhookWithSecret {
   secret: string;
 }
 
-/** What the audit log keeps of an endpoint: never a secret. */
+/**
+ * What the audit log (and so the event log) keeps of an endpoint: never a secret, and the URL only
+ * redacted, since those logs are read without `webhooks:manage`.
+ */
 function auditSnapshot(endpoint: WebhookEndpoint): Snapshot {
   return {
-    url: endpoint.url,
+    url: redactWebhookUrl(endpoint.url),
     eventTypes: [...endpoint.eventTypes],
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason ?? null,
