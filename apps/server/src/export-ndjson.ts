@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import {
+  type Actor,
   authorizeHttpCall,
   DomainError,
   type ExportPosition,
   NdjsonExport,
   type Platform,
+  parseBearer,
   parseContinuation,
 } from '@takst/api';
 import { type ExportFilters, exportContinuationSchema, exportFiltersSchema } from '@takst/contract';
@@ -19,6 +21,12 @@ export const EXPORT_NDJSON_PATH = '/api/assignments/export.ndjson';
  * the server at 166 MB RSS; 2,000 ~41k lines/s at 241 MB. Memory is the tighter budget.
  */
 const BATCH_LINES = 500;
+
+/**
+ * Batches between checks of the key made without hearing of a change (2,000 lines, a tenth of a
+ * second at full speed): the fallback should a change go unheard. Mostly answered by the key cache.
+ */
+const KEY_CHECK_BATCHES = 4;
 
 const queryInput = exportFiltersSchema.extend({ continuation: exportContinuationSchema.optional() }).strict();
 const LIST_FILTERS = new Set(['status', 'type']);
@@ -64,17 +72,85 @@ function refuse(res: Response, error: DomainError): void {
   });
 }
 
-/** Waits until the response takes more (or the client has gone). */
-function drained(res: ServerResponse): Promise<void> {
+/** Waits until the response takes more (or the client has gone, or the key stopped working). */
+function drained(res: ServerResponse, revoked: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
+      revoked.removeEventListener('abort', done);
       resolve();
     };
+    if (revoked.aborted) return resolve();
     res.on('drain', done);
     res.on('close', done);
+    revoked.addEventListener('abort', done);
   });
+}
+
+/** `work`, unless `revoked` aborts first: then its reason. `work` failing later is not left unheard. */
+function unlessRevoked<T>(work: Promise<T>, revoked: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(revoked.reason);
+    if (revoked.aborted) abort();
+    else revoked.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        revoked.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        revoked.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Why an export was cut short by its key. */
+class KeyRevoked extends Error {
+  override readonly name = 'KeyRevoked';
+}
+
+/**
+ * Whether the export's API key still works, for as long as the export lasts. The key is resolved
+ * again whenever the key cache hears its client changed (revoked, rotated, by any process) or may
+ * have missed a change, and every KEY_CHECK_BATCHES batches; once it no longer resolves (or the
+ * check fails), `revoked` aborts, with the reason.
+ */
+class KeyWatch {
+  readonly clientId: string;
+  readonly #platform: Platform;
+  readonly #key: string;
+  readonly #revoked = new AbortController();
+  readonly #unfollow: () => void;
+
+  constructor(platform: Platform, key: string, actor: Actor) {
+    this.clientId = actor.clientId;
+    this.#platform = platform;
+    this.#key = key;
+    this.#unfollow = platform.apiKeys.follow(actor.clientId, () => {
+      // Every change heard starts a check of its own: one already under way may have read before it.
+      this.check().catch((error: unknown) => this.#revoked.abort(error));
+    });
+  }
+
+  get revoked(): AbortSignal {
+    return this.#revoked.signal;
+  }
+
+  /** Resolves the key again; throws (and aborts `revoked`) if it no longer works. */
+  async check(): Promise<void> {
+    this.#revoked.signal.throwIfAborted();
+    if (await this.#platform.apiKeys.resolve(this.#key)) return;
+    this.#revoked.abort(new KeyRevoked('The API key of this export no longer works'));
+    this.#revoked.signal.throwIfAborted();
+  }
+
+  /** Stops following the client; safe to call more than once. */
+  stop(): void {
+    this.#unfollow();
+  }
 }
 
 interface ExportRequest {
@@ -94,16 +170,20 @@ function parse(query: Request['query']): ExportRequest {
  * whenever the client reads slower than the database: memory stays at two batches however long
  * the export.
  */
-async function stream(res: ServerResponse, exporter: NdjsonExport): Promise<void> {
+async function stream(res: ServerResponse, exporter: NdjsonExport, key: KeyWatch): Promise<void> {
   let pending = exporter.next(BATCH_LINES);
-  for (;;) {
-    const batch = await pending;
+  for (let batches = 0; ; batches++) {
+    // Revoked while the batch is read (or while the client was slow): the batch is dropped, and
+    // nothing more is read or sent.
+    const batch = await unlessRevoked(pending, key.revoked);
+    // The first check also covers a change heard while the key was first resolved, before following.
+    if (batches % KEY_CHECK_BATCHES === 0) await key.check();
     if (batch.count === 0 || res.destroyed) return;
     const more = batch.count === BATCH_LINES;
     pending = more ? exporter.next(BATCH_LINES) : Promise.resolve({ text: '', count: 0, last: null });
     // Should the client go away meanwhile, the batch read ahead is dropped; it must not fail unheard.
     pending.catch(() => undefined);
-    if (!res.write(batch.text)) await drained(res);
+    if (!res.write(batch.text)) await drained(res, key.revoked);
   }
 }
 
@@ -111,30 +191,46 @@ async function stream(res: ServerResponse, exporter: NdjsonExport): Promise<void
  * `GET /api/assignments/export.ndjson`: every matching assignment (filters as `assignments.export`,
  * in the query string), one DTO a line in change order. The last line received tells where to
  * resume: `continuation=<its updatedAt>_<its id>`. A failure mid-stream breaks the connection, so
- * a cut-short export never looks complete.
+ * a cut-short export never looks complete; so does a key that stops working (revoked or rotated)
+ * while the export runs: the connection is broken at once, and asking again is refused.
  */
 export function exportNdjson(platform: Platform): RequestHandler {
   return async (req, res) => {
-    let exporter: NdjsonExport;
+    let key: KeyWatch | undefined;
     try {
-      await authorizeHttpCall(platform, req.headers.authorization ?? null, 'assignments:read');
-      const { filters, after } = parse(req.query);
-      exporter = await NdjsonExport.open(platform.orm.em.fork(), filters, after);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      refuse(res, error);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
-    try {
-      await stream(res, exporter);
-      res.end();
-    } catch (error) {
-      platform.logger.error(
-        { err: error, requestId: res.locals.requestId, continuation: exporter.continuation },
-        'NDJSON export failed mid-stream',
-      );
-      res.destroy(error as Error);
+      let exporter: NdjsonExport;
+      try {
+        const actor = await authorizeHttpCall(platform, req.headers.authorization ?? null, 'assignments:read');
+        key = new KeyWatch(platform, parseBearer(req.headers.authorization ?? null) ?? '', actor);
+        const { filters, after } = parse(req.query);
+        exporter = await NdjsonExport.open(platform.orm.em.fork(), filters, after);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refuse(res, error);
+        return;
+      }
+      const watch = key;
+      // The client gone, the export is no longer the key's business, whatever the loop is waiting for.
+      res.once('close', () => watch.stop());
+      res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+      try {
+        await stream(res, exporter, watch);
+        res.end();
+      } catch (error) {
+        const context = { requestId: res.locals.requestId, continuation: exporter.continuation };
+        if (error instanceof KeyRevoked) {
+          platform.logger.info(
+            { ...context, clientId: watch.clientId },
+            'NDJSON export cut short: its API key no longer works',
+          );
+          res.destroy();
+        } else {
+          platform.logger.error({ err: error, ...context }, 'NDJSON export failed mid-stream');
+          res.destroy(error as Error);
+        }
+      }
+    } finally {
+      key?.stop();
     }
   };
 }

@@ -1,10 +1,61 @@
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { Config } from './config';
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>) {
-  return pino({
-    level: config.LOG_LEVEL,
-    base: { service: 'takst-server' },
-    redact: ['authorization', 'headers.authorization', 'apiKey'],
-  });
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/** An error raised by PostgreSQL (pg's DatabaseError, or MikroORM's exception wrapping one). */
+function isDatabaseError(error: Error): error is Error & Record<string, unknown> {
+  const fields = error as Error & { code?: unknown; severity?: unknown; sqlState?: unknown };
+  return (
+    typeof fields.code === 'string' && SQLSTATE.test(fields.code) && ('severity' in fields || 'sqlState' in fields)
+  );
+}
+
+/** Only the frames of a stack: its first line repeats the message. */
+const framesOf = (stack: string | undefined) =>
+  stack
+    ?.split('\n')
+    .filter((line) => line.trim().startsWith('at '))
+    .join('\n');
+
+/**
+ * Errors as log lines. A database error's message, detail and `where` hold the statement with
+ * its values (names, e-mail addresses, notes) and the values it refused; the log keeps what
+ * identifies the failure instead: SQLSTATE, constraint, table, column, routine and the frames.
+ */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return error;
+  const cause = depth < 5 && error.cause !== undefined ? serializeError(error.cause, depth + 1) : undefined;
+  if (isDatabaseError(error)) {
+    const { code, constraint, table, column, dataType, routine, severity } = error;
+    return {
+      type: error.name,
+      message: `database error ${code}`,
+      sqlState: code,
+      ...Object.fromEntries(
+        Object.entries({ severity, constraint, table, column, dataType, routine }).filter(([, v]) => v !== undefined),
+      ),
+      stack: framesOf(error.stack),
+      ...(cause === undefined ? {} : { cause }),
+    };
+  }
+  return {
+    type: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...((error as { code?: unknown }).code === undefined ? {} : { code: (error as { code?: unknown }).code }),
+    ...(cause === undefined ? {} : { cause }),
+  };
+}
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: DestinationStream) {
+  return pino(
+    {
+      level: config.LOG_LEVEL,
+      base: { service: 'takst-server' },
+      redact: ['authorization', 'headers.authorization', 'apiKey'],
+      serializers: { err: serializeError },
+    },
+    destination,
+  );
 }

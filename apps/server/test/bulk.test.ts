@@ -278,14 +278,49 @@ describe('assignments.bulkUpsert', () => {
     expect(new Set(output.results.map((r) => r.id)).size).toBe(1);
   });
 
-  it('isolates an item the database refuses when the set-based write fails, and creates the others', async () => {
+  it('refuses an item with a NUL character in its text on its own, and creates the others', async () => {
     const output = await bulkUpsert([
       { key: ref(), assignment: freshAssignment() },
       { key: ref(), assignment: freshAssignment({ notes: 'a \u0000 in the text' }) },
       { key: ref(), assignment: freshAssignment() },
     ]);
     expect(output.results.map((r) => r.status)).toEqual(['created', 'error', 'created']);
-    expect(output.results[1]?.error?.errorCode).toBe('VALIDATION_FAILED');
+    expect(output.results[1]?.error).toMatchObject({
+      errorCode: 'VALIDATION_FAILED',
+      issues: [{ path: ['assignment', 'notes'], code: 'invalid_string' }],
+    });
+  });
+
+  // Rules only the database knows stand in for what validation cannot foresee: the set-based
+  // write fails, and the items go again one by one.
+  it.each([
+    {
+      refusal: 'a check constraint, as CONFLICT',
+      rule: `alter table assignments add constraint test_refuses_poison check (notes is distinct from 'poison')`,
+      undo: 'alter table assignments drop constraint test_refuses_poison',
+      notes: 'poison',
+      errorCode: 'CONFLICT',
+    },
+    {
+      refusal: 'a value too long for its column, as VALIDATION_FAILED',
+      rule: 'alter table assignments alter column notes type varchar(40)',
+      undo: 'alter table assignments alter column notes type text',
+      notes: 'x'.repeat(41),
+      errorCode: 'VALIDATION_FAILED',
+    },
+  ])('isolates an item the database refuses by $refusal, and creates the others', async (refused) => {
+    await query(server.databaseUrl, refused.rule);
+    try {
+      const output = await bulkUpsert([
+        { key: ref(), assignment: freshAssignment({ notes: 'fine' }) },
+        { key: ref(), assignment: freshAssignment({ notes: refused.notes }) },
+        { key: ref(), assignment: freshAssignment({ notes: 'fine' }) },
+      ]);
+      expect(output.results.map((r) => r.status)).toEqual(['created', 'error', 'created']);
+      expect(output.results[1]?.error?.errorCode).toBe(refused.errorCode);
+    } finally {
+      await query(server.databaseUrl, refused.undo);
+    }
   });
 
   it('runs a retry under one idempotency key once: nothing is created twice', async () => {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Assignment, RouterInputs } from '@takst/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './support/database';
 import { assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -79,6 +82,50 @@ async function ndjson(params: string, apiKey: string | null = server.adminKey): 
           .filter(Boolean)
           .map((line) => JSON.parse(line)) as Assignment[])
       : [],
+  };
+}
+
+/**
+ * An NDJSON export read slowly: its first piece at once, the rest when asked, counting the whole
+ * lines received and how the answer ended (a broken connection, or a clean end).
+ */
+async function readSlowly(params: string, apiKey: string) {
+  const response = await fetch(`${server.url}/api/assignments/export.ndjson${params}`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  expect(response.status).toBe(200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = decoder.decode((await reader.read()).value, { stream: true });
+  return {
+    async rest(): Promise<{ lines: number; broken: unknown }> {
+      let broken: unknown;
+      try {
+        for (let part = await reader.read(); !part.done; part = await reader.read()) {
+          text += decoder.decode(part.value, { stream: true });
+        }
+      } catch (error) {
+        broken = error;
+      }
+      return { lines: text.split('\n').length - 1, broken };
+    },
+  };
+}
+
+/**
+ * Holds the assignments table locked until `release()`, so the export's next batch waits: the
+ * export stays in progress however much the connection buffers (megabytes on loopback).
+ */
+async function holdAssignments() {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query('lock table assignments in access exclusive mode');
+  return {
+    async release() {
+      await client.query('rollback');
+      await client.end();
+    },
   };
 }
 
@@ -199,6 +246,72 @@ describe('GET /api/assignments/export.ndjson', () => {
     controller.abort();
     const after = await ndjson('?type=damage_assessment');
     expect(after.lines).toHaveLength(500);
+  });
+
+  /** Revokes a key as another process would; `unheard`: with the table's triggers off, so no notification. */
+  const revokeInDatabase = (clientId: string, options: { unheard?: boolean } = {}) =>
+    query(
+      server.databaseUrl,
+      `begin; ${options.unheard ? 'set local session_replication_role = replica;' : ''}
+       update api_clients set revoked_at = now() where id = '${clientId}'; commit`,
+    );
+
+  // Six of the route's batches of 500 lines.
+  const rows = 3_000;
+  const exporting = 'energy_certificate';
+  const enoughToExport = async () => {
+    const have = (await ndjson(`?type=${exporting}`)).lines.length;
+    for (let made = have; made < rows; made += 500) await createMany(500, { type: exporting });
+  };
+
+  it('cuts an export short as soon as its key is revoked, and a fresh key exports everything', async () => {
+    await enoughToExport();
+    const exporter = await server.admin.apiClients.create.mutate({ name: 'exporter', scopes: ['assignments:read'] });
+    const slow = await readSlowly(`?type=${exporting}`, exporter.apiKey);
+    // The first lines are in; reading no more, and with the next batch held in the database.
+    const held = await holdAssignments();
+    let ended: Awaited<ReturnType<typeof slow.rest>> | null;
+    try {
+      // Revoked in the database, as by another process (the revoke procedure's own writes would
+      // wait for the lock): this server hears of it through its listener.
+      await revokeInDatabase(exporter.client.id);
+      // Ended while the database still holds the batch: the export stopped at once, not later.
+      ended = await Promise.race([slow.rest(), sleep(5_000).then(() => null)]);
+    } finally {
+      await held.release();
+    }
+    assert(ended, 'the export went on after its key was revoked');
+    const { lines, broken } = ended;
+    // The connection broke instead of ending: a cut-short export never looks complete.
+    expect(broken).toBeInstanceOf(TypeError);
+    expect(lines).toBeGreaterThan(0);
+    expect(lines).toBeLessThan(rows);
+    expect(await ndjson(`?type=${exporting}`, exporter.apiKey)).toMatchObject({ status: 401 });
+
+    const fresh = await server.admin.apiClients.create.mutate({ name: 'exporter 2', scopes: ['assignments:read'] });
+    const again = await ndjson(`?type=${exporting}`, fresh.apiKey);
+    expect(again.lines).toHaveLength(rows);
+    expect(again.text.endsWith('\n')).toBe(true);
+  });
+
+  it('checks the key again every few batches, in case its revocation went unheard', async () => {
+    await enoughToExport();
+    const exporter = await server.admin.apiClients.create.mutate({ name: 'unheard', scopes: ['assignments:read'] });
+    const slow = await readSlowly(`?type=${exporting}`, exporter.apiKey);
+    const held = await holdAssignments();
+    try {
+      // No process hears of it (as when the listener misses it), and the key cache goes on
+      // trusting the key for up to 5 s.
+      await revokeInDatabase(exporter.client.id, { unheard: true });
+      await sleep(5_100);
+    } finally {
+      await held.release();
+    }
+    // Cut at the check after the first 2,000 lines, not run to the end.
+    const { lines, broken } = await slow.rest();
+    expect(broken).toBeInstanceOf(TypeError);
+    expect(lines).toBeGreaterThan(0);
+    expect(lines).toBeLessThan(rows);
   });
 });
 

@@ -1,5 +1,5 @@
 export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
-export { generateApiKey, hashApiKey, isWellFormedApiKey } from './auth/api-keys';
+export { generateApiKey, hashApiKey, isWellFormedApiKey, parseBearer } from './auth/api-keys';
 export { createApiClient } from './auth/service';
 export * from './bulk/index';
 export type { RootContext } from './context';

@@ -3,8 +3,10 @@ import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { parseBearer } from './auth/api-keys';
 import { refusalInPlaceOfKey } from './auth/key-answers';
 import { hasScope } from './auth/scopes';
+import type { RootContext } from './context';
 import { DomainError } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
+import { refusalOfRawInput } from './lib/raw-input';
 import { type Actor, httpRequestOf, type Platform, platformOf } from './platform';
 import { type ProcedureMeta, t } from './trpc';
 
@@ -13,6 +15,19 @@ function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path
   if (scope) return scope;
   platform.logger.error({ path }, 'procedure declares no scope; refusing it');
   throw new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', `Procedure ${path} declares no scope`);
+}
+
+// One lookup per HTTP request, however many calls it batches: an unknown key must not cost the
+// database once per call.
+const actorsOfRequests = new WeakMap<object, Promise<Actor>>();
+
+function authenticateOnce(platform: Platform, ctx: RootContext): Promise<Actor> {
+  let actor = actorsOfRequests.get(ctx);
+  if (!actor) {
+    actor = authenticate(platform, ctx.authorization);
+    actorsOfRequests.set(ctx, actor);
+  }
+  return actor;
 }
 
 async function authenticate(platform: Platform, authorization: string | null): Promise<Actor> {
@@ -37,6 +52,7 @@ function authorize(actor: Actor, scope: Scope): void {
  * The only procedure builder routers use: authenticates the caller, charges its rate limit
  * (HTTP calls only, one token per procedure call, refused ones included: they cost work too),
  * enforces the scope the procedure declares in its meta (failing closed when it declares none),
+ * refuses input nested absurdly deep or holding NUL characters,
  * runs a mutation that carries an Idempotency-Key at most once per key, and forks the
  * EntityManager for the request.
  */
@@ -44,9 +60,12 @@ export const procedure = t.procedure.use(async ({ ctx, meta, path, type, getRawI
   const platform = platformOf(ctx);
   const http = httpRequestOf(ctx);
   const scope = declaredScope(platform, meta, path);
-  const actor = await authenticate(platform, ctx.authorization);
+  const actor = await authenticateOnce(platform, ctx);
   if (http) platform.rateLimiter.charge(actor.clientId);
   authorize(actor, scope);
+  // Items checked one by one meet the NUL check there, so that one bad item fails only itself.
+  const refused = refusalOfRawInput(await getRawInput(), { allowNul: meta?.checksItemsOneByOne === true });
+  if (refused) throw refused;
   const proceed = () =>
     next({ ctx: { actor, em: platform.orm.em.fork(), logger: platform.logger, apiKeys: platform.apiKeys } });
   if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed();

@@ -9,6 +9,8 @@ export interface ProcedureMeta {
   scope: Scope;
   /** One line for generated docs. */
   description?: string;
+  /** The input's items are checked one by one by the procedure, so one bad item fails only itself. */
+  checksItemsOneByOne?: boolean;
 }
 
 /** The error shape on the wire; plain so it can travel in the SDK's types. */

@@ -4,11 +4,15 @@ import { containsNationalId, isValidOrganizationNumber } from './identifiers';
 /** UUIDv7 ids (time-ordered) as plain strings on the wire. */
 export const idSchema = z.uuid({ version: 'v7', message: 'Expected a UUIDv7 id' });
 
+// ISO 8601 has a year 0000 and PostgreSQL does not: refused here, not as an error from the database.
+const afterYearZero = (value: string) => !value.startsWith('0000');
+const YEAR_ZERO = 'Years start at 0001';
+
 /** ISO 8601 timestamp with offset, e.g. 2026-11-27T12:00:00.000Z. */
-export const timestampSchema = z.iso.datetime({ offset: true });
+export const timestampSchema = z.iso.datetime({ offset: true }).refine(afterYearZero, YEAR_ZERO);
 
 /** Calendar date, YYYY-MM-DD. */
-export const dateSchema = z.iso.date();
+export const dateSchema = z.iso.date().refine(afterYearZero, YEAR_ZERO);
 
 export const boundedText = (max: number) => z.string().trim().min(1).max(max);
 

@@ -1,6 +1,7 @@
 import { generateApiKey } from '@takst/api';
 import type { Scope } from '@takst/contract';
 import { createTakstClient, type TakstClient } from '@takst/sdk';
+import type { DestinationStream } from 'pino';
 import { createLogger, loadConfig, type RunningServer, startServer } from '../../src/index';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -21,6 +22,8 @@ export interface TestServerOptions {
   /** Share another test server's database and admin key instead of making new ones. */
   sharing?: TestServer;
   env?: Record<string, string>;
+  /** Where the server's log lines go (at LOG_LEVEL, or TEST_LOG_LEVEL; silent by default). */
+  logTo?: DestinationStream;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -43,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   let server: RunningServer;
   try {
-    server = await startServer({ config, logger: createLogger(config) });
+    server = await startServer({ config, logger: createLogger(config, options.logTo) });
   } catch (error) {
     await database.drop();
     throw error;

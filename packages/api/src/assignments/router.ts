@@ -105,6 +105,7 @@ export const assignmentsRouter = router({
     .meta({
       scope: 'assignments:write',
       description: 'Create or update up to 500 assignments by external reference or reference, with a result per item',
+      checksItemsOneByOne: true,
     })
     .input(bulkUpsertAssignmentsInput)
     .output(bulkUpsertAssignmentsOutput)

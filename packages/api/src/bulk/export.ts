@@ -1,4 +1,4 @@
-import type { AssignmentDto, ExportAssignmentsInput } from '@takst/contract';
+import { type AssignmentDto, type ExportAssignmentsInput, timestampSchema } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { toAssignmentDto } from '../assignments/mapper';
 import { chooseExportStrategy, exportAssignmentRows, exportPageIdsQuery } from '../assignments/read-model';
@@ -18,7 +18,8 @@ export const continuationOf = (position: ExportPosition) => `${position.at}_${po
 
 export function parseContinuation(token: string): ExportPosition {
   const match = CONTINUATION.exec(token);
-  if (!match?.[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) {
+  // A real instant only: Date.parse would roll 2026-02-31 over into March.
+  if (!match?.[1] || !match[2] || !timestampSchema.safeParse(match[1]).success) {
     throw new DomainError(
       'BAD_REQUEST',
       'INVALID_CURSOR',

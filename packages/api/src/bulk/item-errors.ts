@@ -2,6 +2,7 @@ import type { BulkItemError } from '@takst/contract';
 import type { z } from 'zod';
 import { DomainError, describeIssues, toValidationIssues } from '../errors';
 import type { Logger } from '../lib/logger';
+import { isBadValue, isConflict, sqlStateOf } from '../lib/sql-state';
 
 /** An item that failed its schema, answered as a single call's VALIDATION_FAILED would be. */
 export function validationError(error: z.ZodError): BulkItemError {
@@ -25,17 +26,6 @@ export interface ItemContext {
   path: string;
   index: number | string;
 }
-
-const sqlStateOf = (error: unknown) => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-};
-
-/** Integrity constraints (23…), and losing to a concurrent writer: serialization, deadlock, lock wait. */
-const isConflict = (state: string) => state.startsWith('23') || ['40001', '40P01', '55P03'].includes(state);
-
-/** Data exceptions (22…): a value PostgreSQL cannot store, such as text holding a NUL character. */
-const isBadValue = (state: string) => state.startsWith('22');
 
 /**
  * What one item answers when its work threw. Domain refusals keep their code; a value the

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { assignmentNotFound } from '../assignments/service';
 import { type EventIntent, queueEvent } from '../events/publisher';
 import type { Logger } from '../lib/logger';
+import { refusalOfRawInput } from '../lib/raw-input';
 import type { ServiceContext } from '../platform';
 import { type CreateCandidate, createInBatch } from './create-batch';
 import { type ExistingAssignment, lockExistingAssignments, scalarChanges } from './existing';
@@ -47,6 +48,11 @@ export async function bulkUpsertAssignments(ctx: BulkContext, rawItems: readonly
   const results: BulkUpsertResult[] = [];
   const valid: ValidItem[] = [];
   rawItems.forEach((raw, index) => {
+    const refused = refusalOfRawInput(raw);
+    if (refused) {
+      results[index] = { index, status: 'error', error: domainError(refused) };
+      return;
+    }
     const parsed = bulkUpsertItemSchema.safeParse(raw);
     if (parsed.success) valid.push({ index, item: parsed.data });
     else results[index] = { index, status: 'error', error: validationError(parsed.error) };

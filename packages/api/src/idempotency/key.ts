@@ -39,5 +39,6 @@ export function canonicalJson(value: unknown): string {
 
 /** What a key was first used for: the procedure and its input as the client sent it. */
 export function fingerprintOf(path: string, rawInput: unknown): string {
+  // Recursive, but only over input the procedure middleware has found shallow (lib/raw-input.ts).
   return createHash('sha256').update(path).update('\n').update(canonicalJson(rawInput)).digest('hex');
 }

@@ -1,8 +1,9 @@
+import { dateSchema, timestampSchema } from '@takst/contract';
 import { z } from 'zod';
 import { DomainError } from '../errors';
 
 // A forged cursor must fail here, as INVALID_CURSOR, not later in SQL as an internal error.
-const sortValueSchema = z.union([z.iso.datetime(), z.iso.date(), z.literal('infinity')]);
+const sortValueSchema = z.union([timestampSchema, dateSchema, z.literal('infinity')]);
 const keysetSchema = z.tuple([sortValueSchema, z.uuid(), z.string().max(32).optional()]);
 
 /**
