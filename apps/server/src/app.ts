@@ -4,6 +4,7 @@ import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
 import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
+import { METRICS_PATH, type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
 import { requestIdOf } from './request-id';
 
@@ -79,7 +80,7 @@ export function logProcedureError(logger: Logger, error: TRPCError, path: string
 }
 
 /** Everything but the tRPC fast path: health, readiness, tRPC's own adapter, 404s. */
-export function createApp(platform: Platform, state: AppState): express.Express {
+export function createApp(platform: Platform, state: AppState, metrics: Metrics): express.Express {
   const { logger } = platform;
   const app = express();
   app.disable('x-powered-by');
@@ -99,6 +100,8 @@ export function createApp(platform: Platform, state: AppState): express.Express 
   });
 
   app.get(EXPORT_NDJSON_PATH, exportNdjson(platform));
+
+  app.get(METRICS_PATH, serveMetrics(platform, metrics));
 
   app.use(
     '/trpc',

@@ -10,9 +10,9 @@ import {
   parseContinuation,
 } from '@takst/api';
 import { type ExportFilters, exportContinuationSchema, exportFiltersSchema } from '@takst/contract';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { refuse } from './http-refusal';
 
 export const EXPORT_NDJSON_PATH = '/api/assignments/export.ndjson';
 
@@ -55,22 +55,6 @@ const validationFailed = (error: z.ZodError) => {
   const described = issues.map((issue) => `${issue.path.join('.') || '(query)'}: ${issue.message}`).join('; ');
   return new DomainError('BAD_REQUEST', 'VALIDATION_FAILED', `Invalid query: ${described}`, { issues });
 };
-
-/** A refusal as JSON, with the fields a tRPC error carries in `error.data`. */
-function refuse(res: Response, error: DomainError): void {
-  const status = getHTTPStatusCodeFromError(error);
-  if (error.errorCode === 'RATE_LIMITED') res.setHeader('retry-after', String(error.details?.retryAfterSeconds ?? 1));
-  res.status(status).json({
-    error: {
-      message: error.message,
-      code: error.code,
-      httpStatus: status,
-      errorCode: error.errorCode,
-      requestId: res.locals.requestId ?? null,
-      ...error.details,
-    },
-  });
-}
 
 /** Waits until the response takes more (or the client has gone, or the key stopped working). */
 function drained(res: ServerResponse, revoked: AbortSignal): Promise<void> {

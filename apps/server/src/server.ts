@@ -9,6 +9,7 @@ import { bootstrapAdmin } from './bootstrap';
 import type { Config } from './config';
 import { seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { Metrics } from './metrics';
 import { runMigrations, withStartupLock } from './migrate';
 import { beginRequest, requestIdOf } from './request-id';
 import { createTrpcFastPath } from './trpc-fast-path';
@@ -47,6 +48,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   let orm: MikroORM | undefined;
   let platform: Platform | undefined;
   let webhooks: WebhookWorker | undefined;
+  const metrics = new Metrics();
   try {
     orm = await MikroORM.init(
       createOrmConfig({
@@ -55,9 +57,11 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         log: (message) => logger.debug({ component: 'mikro-orm' }, message),
       }),
     );
+    metrics.observeDatabase(orm);
     platform = createPlatform(orm, logger, {
       rateLimit: { perSecond: config.TAKST_RATE_LIMIT_PER_SECOND, burst: config.TAKST_RATE_LIMIT_BURST },
       listenForApiClientChanges: true,
+      onProcedureCall: metrics.observeCall,
     });
     const ready = platform;
     await withStartupLock(database.url, async () => {
@@ -81,7 +85,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
 
   const running = platform;
   const state = { shuttingDown: false };
-  const app = createApp(running, state);
+  const app = createApp(running, state, metrics);
   const fastPath = config.TAKST_TRPC_FAST_PATH
     ? createTrpcFastPath({
         router: appRouter,
@@ -101,6 +105,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     // Whatever a request does, it must never take the process down with it.
     try {
       beginRequest(req, res, logger);
+      metrics.observeRequest(req, res);
       if (fastPath && req.url?.startsWith('/trpc/') && fastPath.accepts(req)) {
         fastPath.handle(req, res).catch((error: unknown) => failed(req, res, error));
         return;

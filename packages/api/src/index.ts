@@ -7,7 +7,14 @@ export { DomainError } from './errors';
 export { closeEventStreams } from './events/feed';
 export { type Logger, silentLogger } from './lib/logger';
 export { uuidv7 } from './lib/uuid';
-export { type Actor, createPlatform, createRootContext, type Platform, platformOf } from './platform';
+export {
+  type Actor,
+  createPlatform,
+  createRootContext,
+  type Platform,
+  type ProcedureCall,
+  platformOf,
+} from './platform';
 export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';

@@ -14,6 +14,8 @@ export interface Platform {
   apiKeys: ApiKeyCache;
   rateLimiter: RateLimiter;
   idempotency: IdempotencyStore;
+  /** Told of every procedure call that went through the procedure middleware, once it ends. */
+  onProcedureCall: (call: ProcedureCall) => void;
   /** Closes what the platform opened itself (listener, lock connections); the ORM stays open. */
   close(): Promise<void>;
 }
@@ -28,6 +30,17 @@ export interface PlatformOptions {
   listenForApiClientChanges?: boolean;
   /** Connections for idempotency locks; the ORM pool's size by default. */
   idempotencyPoolMax?: number;
+  /** Told of every procedure call once it ends (the server's metrics). */
+  onProcedureCall?: (call: ProcedureCall) => void;
+}
+
+/** A procedure call as metrics see it: what ran, for how long, and how it ended. */
+export interface ProcedureCall {
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  durationSeconds: number;
+  /** The stable error code of a refusal or failure; null for success. */
+  errorCode: string | null;
 }
 
 /** What the HTTP layer knows of a request beyond its root context. */
@@ -118,6 +131,7 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     apiKeys,
     rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
     idempotency,
+    onProcedureCall: options.onProcedureCall ?? (() => {}),
     async close() {
       await Promise.all([listener?.close(), idempotency.close()]);
     },

@@ -4,7 +4,7 @@ import { parseBearer } from './auth/api-keys';
 import { refusalInPlaceOfKey } from './auth/key-answers';
 import { hasScope } from './auth/scopes';
 import type { RootContext } from './context';
-import { DomainError } from './errors';
+import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
 import { refusalOfRawInput } from './lib/raw-input';
 import { type Actor, httpRequestOf, type Platform, platformOf } from './platform';
@@ -48,15 +48,8 @@ function authorize(actor: Actor, scope: Scope): void {
   }
 }
 
-/**
- * The only procedure builder routers use: authenticates the caller, charges its rate limit
- * (HTTP calls only, one token per procedure call, refused ones included: they cost work too),
- * enforces the scope the procedure declares in its meta (failing closed when it declares none),
- * refuses input nested absurdly deep or holding NUL characters,
- * runs a mutation that carries an Idempotency-Key at most once per key, and forks the
- * EntityManager for the request.
- */
-export const procedure = t.procedure.use(async ({ ctx, meta, path, type, getRawInput, next }) => {
+/** Authentication, rate limit, scope, raw-input checks, idempotency and the em fork: see `procedure`. */
+const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
   const platform = platformOf(ctx);
   const http = httpRequestOf(ctx);
   const scope = declaredScope(platform, meta, path);
@@ -78,3 +71,26 @@ export const procedure = t.procedure.use(async ({ ctx, meta, path, type, getRawI
   const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });
   return platform.idempotency.execute(call, proceed, replay);
 });
+
+/** Tells the platform how each call ended and how long it took, refusals included. */
+const measured = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  platformOf(ctx).onProcedureCall({
+    path,
+    type,
+    durationSeconds: (performance.now() - started) / 1000,
+    errorCode: result.ok ? null : errorCodeOf(result.error),
+  });
+  return result;
+});
+
+/**
+ * The only procedure builder routers use: measures every call, authenticates the caller, charges its rate limit
+ * (HTTP calls only, one token per procedure call, refused ones included: they cost work too),
+ * enforces the scope the procedure declares in its meta (failing closed when it declares none),
+ * refuses input nested absurdly deep or holding NUL characters,
+ * runs a mutation that carries an Idempotency-Key at most once per key, and forks the
+ * EntityManager for the request.
+ */
+export const procedure = t.procedure.use(measured).use(guarded);

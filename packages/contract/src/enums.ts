@@ -44,6 +44,7 @@ export const SCOPES = [
   'audit:read',
   'events:read',
   'webhooks:manage',
+  'metrics:read',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
