@@ -3,7 +3,7 @@ import { redactWebhookUrl } from '@takst/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
-import { type Receiver, startReceiver } from './support/webhooks';
+import { QUICK_WEBHOOKS_ENV, type Receiver, startReceiver } from './support/webhooks';
 
 // Webhook URLs are often secrets themselves (Slack- or Zapier-style paths, `?token=`): reading one
 // needs `webhooks:manage`, so the audit log and the event log (read with far less) only show a
@@ -14,10 +14,7 @@ let spy: Receiver;
 beforeAll(async () => {
   server = await startTestServer({
     env: {
-      TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: 'loopback',
-      TAKST_WEBHOOK_RETRY_SCHEDULE: '0,200ms,400ms',
-      TAKST_WEBHOOK_TIMEOUT_MS: '1000',
-      TAKST_WEBHOOK_POLL_INTERVAL_MS: '500',
+      ...QUICK_WEBHOOKS_ENV,
     },
   });
   spy = await startReceiver();

@@ -8,6 +8,7 @@ import { assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 import {
   eventually,
+  QUICK_WEBHOOKS_ENV,
   type ReceivedWebhook,
   type Receiver,
   sleep,
@@ -21,10 +22,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
     env: {
-      TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: 'loopback',
-      TAKST_WEBHOOK_RETRY_SCHEDULE: '0,200ms,400ms',
-      TAKST_WEBHOOK_TIMEOUT_MS: '1000',
-      TAKST_WEBHOOK_POLL_INTERVAL_MS: '500',
+      ...QUICK_WEBHOOKS_ENV,
       TAKST_WEBHOOK_CONCURRENCY: '4',
     },
   });

@@ -158,3 +158,11 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     },
   };
 }
+
+/** Server settings for webhook tests: loopback receivers, and retries and polls in milliseconds. */
+export const QUICK_WEBHOOKS_ENV = {
+  TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: 'loopback',
+  TAKST_WEBHOOK_RETRY_SCHEDULE: '0,200ms,400ms',
+  TAKST_WEBHOOK_TIMEOUT_MS: '1000',
+  TAKST_WEBHOOK_POLL_INTERVAL_MS: '500',
+} as const;
