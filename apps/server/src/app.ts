@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { appRouter, createRootContext, DomainError, type Logger, type Platform } from '@takst/api';
+import { appRouter, createRootContext, DomainError, type Logger, openApiDocument, type Platform } from '@takst/api';
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
@@ -13,6 +13,8 @@ export interface AppState {
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
+
+export const OPENAPI_PATH = '/api/openapi.json';
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -102,6 +104,11 @@ export function createApp(platform: Platform, state: AppState, metrics: Metrics)
   app.get(EXPORT_NDJSON_PATH, exportNdjson(platform));
 
   app.get(METRICS_PATH, serveMetrics(platform, metrics));
+
+  // Public, like the SDK's types: it says what the API takes, nothing of what it holds.
+  app.get(OPENAPI_PATH, (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   app.use(
     '/trpc',

@@ -15,7 +15,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 function routeOf(req: IncomingMessage): string {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (path.startsWith('/trpc/')) return '/trpc';
-  if ([EXPORT_NDJSON_PATH, '/healthz', '/readyz', METRICS_PATH].includes(path)) return path;
+  if ([EXPORT_NDJSON_PATH, '/healthz', '/readyz', METRICS_PATH, '/api/openapi.json'].includes(path)) return path;
   return 'other';
 }
 

@@ -7,6 +7,7 @@ export { DomainError } from './errors';
 export { closeEventStreams } from './events/feed';
 export { type Logger, silentLogger } from './lib/logger';
 export { uuidv7 } from './lib/uuid';
+export { openApiDocument } from './openapi';
 export {
   type Actor,
   createPlatform,
