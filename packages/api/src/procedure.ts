@@ -1,8 +1,7 @@
 import type { Scope } from '@takst/contract/enums';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import { parseBearer } from './auth/api-keys';
+import { authenticate, authorize } from './auth/caller';
 import { refusalInPlaceOfKey } from './auth/key-answers';
-import { hasScope } from './auth/scopes';
 import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
@@ -28,24 +27,6 @@ function authenticateOnce(platform: Platform, ctx: RootContext): Promise<Actor> 
     actorsOfRequests.set(ctx, actor);
   }
   return actor;
-}
-
-async function authenticate(platform: Platform, authorization: string | null): Promise<Actor> {
-  const key = parseBearer(authorization);
-  if (!key) {
-    throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer tk_..."');
-  }
-  const actor = await platform.apiKeys.resolve(key);
-  if (!actor) throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Unknown or revoked API key');
-  return actor;
-}
-
-function authorize(actor: Actor, scope: Scope): void {
-  if (!hasScope(actor.scopes, scope)) {
-    throw new DomainError('FORBIDDEN', 'MISSING_SCOPE', `This API key lacks the scope '${scope}'`, {
-      requiredScope: scope,
-    });
-  }
 }
 
 /** Authentication, rate limit, scope, raw-input checks, idempotency and the em fork: see `procedure`. */
