@@ -32,7 +32,7 @@ function poolOf(orm: MikroORM): KnexPool | undefined {
 
 /**
  * The server's metrics, in the Prometheus text format at GET /metrics: HTTP requests, procedure
- * calls by outcome, the database pool, the event log's head, and Node.js's own. One registry per
+ * calls by outcome, the database pool, the event log's head, the webhook backlog, and Node.js's own. One registry per
  * server, not the library's global one, so servers sharing a process (tests) keep theirs apart.
  */
 export class Metrics {
@@ -99,6 +99,27 @@ export class Metrics {
           .getConnection()
           .execute<{ last: string }[]>('select coalesce(max(sequence), 0) as last from events');
         this.set(Number(rows[0]?.last ?? 0));
+      },
+    });
+    const backlog = () =>
+      orm.em.getConnection().execute<{ pending: string; oldest_seconds: number | null }[]>(
+        `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as oldest_seconds
+           from webhook_deliveries where status = 'pending'`,
+      );
+    new Gauge({
+      name: 'takst_webhook_deliveries_pending',
+      help: 'Webhook deliveries not yet delivered, failed for good or given up on',
+      registers,
+      async collect() {
+        this.set(Number((await backlog())[0]?.pending ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'takst_webhook_oldest_pending_seconds',
+      help: 'Age of the oldest webhook delivery still pending; 0 when none is',
+      registers,
+      async collect() {
+        this.set((await backlog())[0]?.oldest_seconds ?? 0);
       },
     });
   }

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './support/database';
 import { assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
 let scraperKey: string;
 beforeAll(async () => {
-  server = await startTestServer();
+  // No delivery worker: a delivery made pending here stays pending.
+  server = await startTestServer({
+    env: { TAKST_WEBHOOK_WORKER: 'false', TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: 'loopback' },
+  });
   scraperKey = (await server.admin.apiClients.create.mutate({ name: 'prometheus', scopes: ['metrics:read'] })).apiKey;
 });
 afterAll(() => server?.close());
@@ -67,6 +71,26 @@ describe('GET /metrics', () => {
     expect(lastSequence).toBeGreaterThanOrEqual(events.items.at(-1)?.sequence ?? 1);
     expect(text).toMatch(/^takst_db_pool_connections\{state="used"\} \d+/m);
     expect(text).toMatch(/^takst_process_resident_memory_bytes \d+/m);
+  });
+
+  it('shows the webhook backlog: deliveries pending, and how long the oldest has waited', async () => {
+    const value = (text: string, name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]);
+    const before = await (await scrape()).text();
+    expect(value(before, 'takst_webhook_deliveries_pending')).toBe(0);
+    expect(value(before, 'takst_webhook_oldest_pending_seconds')).toBe(0);
+
+    const endpoint = await server.admin.webhooks.create.mutate({ url: 'http://127.0.0.1:9/hooks', eventTypes: [] });
+    const created = await server.admin.assignments.create.mutate(assignmentInput());
+    const [event] = (await server.admin.events.list.query({ entityId: created.id })).items;
+    await query(
+      server.databaseUrl,
+      `insert into webhook_deliveries (id, endpoint_id, event_sequence, event_type, status, created_at, updated_at)
+       values (gen_random_uuid(), $1, $2, $3, 'pending', now() - interval '90 seconds', now())`,
+      [endpoint.endpoint.id, event?.sequence, event?.type],
+    );
+    const after = await (await scrape()).text();
+    expect(value(after, 'takst_webhook_deliveries_pending')).toBe(1);
+    expect(value(after, 'takst_webhook_oldest_pending_seconds')).toBeGreaterThanOrEqual(90);
   });
 
   it('labels unknown paths as other, so callers cannot invent labels', async () => {

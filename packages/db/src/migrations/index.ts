@@ -8,6 +8,7 @@ import { Migration20261127190000_idempotency } from './Migration20261127190000_i
 import { Migration20261127200000_webhooks } from './Migration20261127200000_webhooks';
 import { Migration20261127210000_external_refs } from './Migration20261127210000_external_refs';
 import { Migration20261127220000_bulk } from './Migration20261127220000_bulk';
+import { Migration20261127230000_webhook_backlog } from './Migration20261127230000_webhook_backlog';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127200000_webhooks', class: Migration20261127200000_webhooks },
   { name: 'Migration20261127210000_external_refs', class: Migration20261127210000_external_refs },
   { name: 'Migration20261127220000_bulk', class: Migration20261127220000_bulk },
+  { name: 'Migration20261127230000_webhook_backlog', class: Migration20261127230000_webhook_backlog },
 ];
