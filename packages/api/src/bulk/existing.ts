@@ -113,9 +113,9 @@ function describesParty(party: PartyState | null, input: PartyInput): boolean {
 }
 
 /**
- * The create input as a patch of an existing assignment, as `upsertByExternalRef` makes it: what
- * the input leaves out stays, and an inline property or party that describes the one the
- * assignment has is kept rather than created again.
+ * The create input as a patch of an existing assignment, for `bulkUpsert` and
+ * `upsertByExternalRef` alike: what the input leaves out stays, and an inline property or party
+ * that describes the one the assignment has is kept rather than created again.
  */
 export function patchFromCreateInput(input: CreateAssignmentInput, existing: ExistingAssignment): AssignmentPatch {
   const patch: AssignmentPatch = { type: input.type };
