@@ -1,7 +1,7 @@
 import { createTakstClient, type RouterInputs } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
-import { caught } from './support/fixtures';
+import { allPages, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -219,17 +219,9 @@ describe('appraisers.update', () => {
 });
 
 describe('appraisers.list', () => {
-  async function allPages(input: Omit<RouterInputs['appraisers']['list'], 'cursor'>) {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await server.admin.appraisers.list.query({ ...input, cursor });
-      ids.push(...page.items.map((a) => a.id));
-      cursor = page.nextCursor ?? undefined;
-      pages += 1;
-    } while (cursor);
-    return { ids, pages };
+  async function listed(input: Omit<RouterInputs['appraisers']['list'], 'cursor'>) {
+    const { items, pages } = await allPages((cursor) => server.admin.appraisers.list.query({ ...input, cursor }));
+    return { ids: items.map((a) => a.id), pages };
   }
 
   it('lists newest first across pages, each appraiser once', async () => {
@@ -237,7 +229,7 @@ describe('appraisers.list', () => {
     for (let i = 0; i < 5; i += 1) {
       created.push((await server.admin.appraisers.create.mutate({ name: `Paged ${i}` })).id);
     }
-    const { ids, pages } = await allPages({ limit: 2 });
+    const { ids, pages } = await listed({ limit: 2 });
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(await countAppraisers());
     expect(pages).toBe(Math.ceil(ids.length / 2));
@@ -247,9 +239,9 @@ describe('appraisers.list', () => {
 
   it('filters by active', async () => {
     const inactive = await server.admin.appraisers.create.mutate(appraiserInput({ active: false }));
-    const { ids: inactiveIds } = await allPages({ active: false });
+    const { ids: inactiveIds } = await listed({ active: false });
     expect(inactiveIds).toContain(inactive.id);
-    const { ids: activeIds } = await allPages({ active: true });
+    const { ids: activeIds } = await listed({ active: true });
     expect(activeIds).not.toContain(inactive.id);
   });
 
@@ -264,7 +256,7 @@ describe('appraisers.list', () => {
     const later = await server.admin.appraisers.create.mutate(
       appraiserInput({ certifications: cert('1992-07-01', '1993-12-31') }),
     );
-    const onDay = async (on: string) => (await allPages({ certifiedFor: 'damage', on })).ids;
+    const onDay = async (on: string) => (await listed({ certifiedFor: 'damage', on })).ids;
     const mine = [openEnded.id, ended.id, later.id];
     const matching = async (on: string) => (await onDay(on)).filter((id) => mine.includes(id)).sort();
 
@@ -273,10 +265,10 @@ describe('appraisers.list', () => {
     expect(await matching('1992-07-01')).toEqual([openEnded.id, later.id].sort());
     expect(await matching('1994-01-01')).toEqual([openEnded.id]);
     // Without `on`: today, when only the open-ended one still holds it.
-    const today = (await allPages({ certifiedFor: 'damage' })).ids.filter((id) => mine.includes(id));
+    const today = (await listed({ certifiedFor: 'damage' })).ids.filter((id) => mine.includes(id));
     expect(today).toEqual([openEnded.id]);
     // Another area does not count.
-    expect((await allPages({ certifiedFor: 'energy', on: '1992-01-01' })).ids).not.toContain(openEnded.id);
+    expect((await listed({ certifiedFor: 'energy', on: '1992-01-01' })).ids).not.toContain(openEnded.id);
   });
 
   it('refuses `on` without `certifiedFor`, and a cursor it did not issue', async () => {

@@ -1,7 +1,7 @@
 import type { Assignment, RouterInputs } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
-import { assignmentInput, caught } from './support/fixtures';
+import { allPages, assignmentInput, caught } from './support/fixtures';
 import { insertAppraiser, setStatus } from './support/rows';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -60,18 +60,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function collect(input: ListInput, maxPages = 100) {
-  const items: Assignment[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await server.admin.assignments.list.query({ ...input, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-    pages++;
-  } while (cursor && pages < maxPages);
-  return { items, pages };
-}
+const collect = (input: ListInput, maxPages = 100) =>
+  allPages((cursor) => server.admin.assignments.list.query({ ...input, cursor }), maxPages);
 
 const byCreatedDesc = (a: Assignment, b: Assignment) =>
   a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;

@@ -3,7 +3,7 @@ import { createTakstClient, type RouterInputs, type RouterOutputs } from '@takst
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
-import { assignmentInput, caught } from './support/fixtures';
+import { allPages, assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -499,18 +499,8 @@ describe('inspections.cancel and complete', () => {
 });
 
 describe('inspections.list', () => {
-  async function allPages(input: Omit<RouterInputs['inspections']['list'], 'cursor'>) {
-    const items: Inspection[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await server.admin.inspections.list.query({ ...input, cursor });
-      items.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      pages += 1;
-    } while (cursor);
-    return { items, pages };
-  }
+  const listed = (input: Omit<RouterInputs['inspections']['list'], 'cursor'>) =>
+    allPages((cursor) => server.admin.inspections.list.query({ ...input, cursor }));
 
   it("lists an assignment's inspections soonest first across pages", async () => {
     const assignmentId = await newAssignment();
@@ -519,7 +509,7 @@ describe('inspections.list', () => {
     for (const day of ['10-05', '10-01', '10-04', '10-02', '10-03'])
       await book(assignmentId, appraiserId, slot(day, 9, 10));
     await book(await newAssignment(), appraiserId, slot('10-06', 9, 10));
-    const { items, pages } = await allPages({ assignmentId, limit: 2 });
+    const { items, pages } = await listed({ assignmentId, limit: 2 });
     expect(pages).toBe(3);
     expect(items.map((i) => i.startsAt.slice(5, 10))).toEqual(['10-01', '10-02', '10-03', '10-04', '10-05']);
   });
@@ -539,16 +529,16 @@ describe('inspections.list', () => {
     await book(await newAssignment(), await newAppraiser(), at('10:00', '11:00'));
 
     const range = { appraiserId, from: '2027-11-01T09:00:00Z', to: '2027-11-01T18:00:00Z' };
-    const { items, pages } = await allPages({ ...range, limit: 2 });
+    const { items, pages } = await listed({ ...range, limit: 2 });
     expect(pages).toBe(2);
     expect(items.map((i) => i.id)).toEqual([straddling.id, first.id, second.id, cancelled.id]);
 
-    const open = await allPages({ ...range, status: ['booked', 'rescheduled'] });
+    const open = await listed({ ...range, status: ['booked', 'rescheduled'] });
     expect(open.items.map((i) => i.id)).toEqual([straddling.id, first.id, second.id]);
 
-    const fromEightToTen = await allPages({ appraiserId, from: '2027-11-01T08:00:00Z', to: '2027-11-01T10:00:00Z' });
+    const fromEightToTen = await listed({ appraiserId, from: '2027-11-01T08:00:00Z', to: '2027-11-01T10:00:00Z' });
     expect(fromEightToTen.items.map((i) => i.id)).toEqual([straddling.id]);
-    const eveningIds = (await allPages({ ...range, to: '2027-11-01T23:00:00Z' })).items.map((i) => i.id);
+    const eveningIds = (await listed({ ...range, to: '2027-11-01T23:00:00Z' })).items.map((i) => i.id);
     expect(eveningIds).toContain(startsAtTo.id);
     expect(eveningIds).not.toContain(endsAtFrom.id);
   });

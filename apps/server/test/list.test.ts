@@ -1,6 +1,6 @@
 import type { Assignment } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignmentInput, caught } from './support/fixtures';
+import { allPages, assignmentInput, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -17,17 +17,11 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function collect(filters: { status?: Assignment['status'][]; type?: Assignment['type'][] }, limit: number) {
-  const seen: Assignment[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await server.admin.assignments.list.query({ ...filters, limit, cursor });
-    expect(page.items.length).toBeLessThanOrEqual(limit);
-    seen.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-    pages++;
-  } while (cursor && pages < 100);
-  return { seen, pages };
+  const { items, pages, pageSizes } = await allPages((cursor) =>
+    server.admin.assignments.list.query({ ...filters, limit, cursor }),
+  );
+  for (const size of pageSizes) expect(size).toBeLessThanOrEqual(limit);
+  return { seen: items, pages };
 }
 
 const newestFirst = (items: Assignment[]) =>

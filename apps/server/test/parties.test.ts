@@ -1,7 +1,7 @@
 import type { RouterInputs, RouterOutputs } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
-import { caught } from './support/fixtures';
+import { allPages, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 type CreateInput = RouterInputs['parties']['create'];
@@ -309,16 +309,8 @@ describe('parties.list and parties.search', () => {
   async function collect(
     fetchPage: (cursor: string | undefined) => Promise<{ items: Party[]; nextCursor: string | null }>,
   ) {
-    const seen: Party[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await fetchPage(cursor);
-      seen.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      pages++;
-    } while (cursor && pages < 100);
-    return { seen, pages };
+    const { items, pages } = await allPages(fetchPage);
+    return { seen: items, pages };
   }
 
   it('lists every party newest first across pages, with no duplicate and no gap', async () => {

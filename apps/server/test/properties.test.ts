@@ -1,7 +1,7 @@
 import type { RouterInputs, RouterOutputs } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';
-import { caught } from './support/fixtures';
+import { allPages, caught } from './support/fixtures';
 import { startTestServer, type TestServer } from './support/server';
 
 type UpsertInput = RouterInputs['properties']['upsert'];
@@ -183,17 +183,11 @@ describe('properties.search', () => {
   const ids = (items: Property[]) => items.map((p) => p.id);
 
   async function collect(filters: Omit<SearchInput, 'limit' | 'cursor'>, limit: number) {
-    const seen: Property[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await server.admin.properties.search.query({ ...filters, limit, cursor });
-      expect(page.items.length).toBeLessThanOrEqual(limit);
-      seen.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      pages++;
-    } while (cursor && pages < 100);
-    return { seen, pages };
+    const { items, pages, pageSizes } = await allPages((cursor) =>
+      server.admin.properties.search.query({ ...filters, limit, cursor }),
+    );
+    for (const size of pageSizes) expect(size).toBeLessThanOrEqual(limit);
+    return { seen: items, pages };
   }
 
   it('matches every word of q in street, postal code and city, in any case, across pages', async () => {

@@ -17,6 +17,26 @@ export function assignmentInput(overrides: Partial<CreateInput> = {}): CreateInp
   };
 }
 
+/**
+ * Every page of a cursor list, fetched in order, and the size of each page. Stops after
+ * `maxPages`, so a cursor that never ends cannot hang a test.
+ */
+export async function allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+  maxPages = 100,
+): Promise<{ items: T[]; pages: number; pageSizes: number[] }> {
+  const items: T[] = [];
+  const pageSizes: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    pageSizes.push(page.items.length);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && pageSizes.length < maxPages);
+  return { items, pages: pageSizes.length, pageSizes };
+}
+
 /** Runs `work` and returns what it threw (or fails the test when it does not throw). */
 export async function caught(
   work: () => Promise<unknown>,
