@@ -1,14 +1,10 @@
+import { sqlStateOf } from '@takst/api';
 import pino, { type DestinationStream } from 'pino';
 import type { Config } from './config';
 
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
 /** An error raised by PostgreSQL (pg's DatabaseError, or MikroORM's exception wrapping one). */
 function isDatabaseError(error: Error): error is Error & Record<string, unknown> {
-  const fields = error as Error & { code?: unknown; severity?: unknown; sqlState?: unknown };
-  return (
-    typeof fields.code === 'string' && SQLSTATE.test(fields.code) && ('severity' in fields || 'sqlState' in fields)
-  );
+  return sqlStateOf(error) !== '' && ('severity' in error || 'sqlState' in error);
 }
 
 /** Only the frames of a stack: its first line repeats the message. */
@@ -23,7 +19,7 @@ const framesOf = (stack: string | undefined) =>
  * its values (names, e-mail addresses, notes) and the values it refused; the log keeps what
  * identifies the failure instead: SQLSTATE, constraint, table, column, routine and the frames.
  */
-export function serializeError(error: unknown, depth = 0): unknown {
+function serializeError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
   const cause = depth < 5 && error.cause !== undefined ? serializeError(error.cause, depth + 1) : undefined;
   if (isDatabaseError(error)) {

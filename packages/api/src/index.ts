@@ -6,6 +6,7 @@ export type { RootContext } from './context';
 export { DomainError } from './errors';
 export { closeEventStreams } from './events/feed';
 export { type Logger, silentLogger } from './lib/logger';
+export { sqlStateOf } from './lib/sql-state';
 export { uuidv7 } from './lib/uuid';
 export { openApiDocument } from './openapi';
 export {
