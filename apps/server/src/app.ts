@@ -4,8 +4,9 @@ import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler } from 'express';
 import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
-import { METRICS_PATH, type Metrics, serveMetrics } from './metrics';
+import { type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
+import { METRICS_PATH, OPENAPI_PATH } from './paths';
 import { requestIdOf } from './request-id';
 
 export interface AppState {
@@ -13,8 +14,6 @@ export interface AppState {
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
-
-export const OPENAPI_PATH = '/api/openapi.json';
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,8 +5,7 @@ import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { EXPORT_NDJSON_PATH } from './export-ndjson';
 import { refuse } from './http-refusal';
-
-export const METRICS_PATH = '/metrics';
+import { METRICS_PATH, OPENAPI_PATH } from './paths';
 
 // Seconds; from a cached key lookup to a bulk write of 500 items.
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,7 +14,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 function routeOf(req: IncomingMessage): string {
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (path.startsWith('/trpc/')) return '/trpc';
-  if ([EXPORT_NDJSON_PATH, '/healthz', '/readyz', METRICS_PATH, '/api/openapi.json'].includes(path)) return path;
+  if ([EXPORT_NDJSON_PATH, '/healthz', '/readyz', METRICS_PATH, OPENAPI_PATH].includes(path)) return path;
   return 'other';
 }
 
@@ -101,11 +100,21 @@ export class Metrics {
         this.set(Number(rows[0]?.last ?? 0));
       },
     });
-    const backlog = () =>
-      orm.em.getConnection().execute<{ pending: string; oldest_seconds: number | null }[]>(
-        `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as oldest_seconds
+    // Both backlog gauges are collected side by side in one scrape: they share one query.
+    type Backlog = { pending: string; oldest_seconds: number | null }[];
+    let backlogRead: Promise<Backlog> | undefined;
+    const backlog = () => {
+      backlogRead ??= orm.em
+        .getConnection()
+        .execute<Backlog>(
+          `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as oldest_seconds
            from webhook_deliveries where status = 'pending'`,
-      );
+        )
+        .finally(() => {
+          backlogRead = undefined;
+        });
+      return backlogRead;
+    };
     new Gauge({
       name: 'takst_webhook_deliveries_pending',
       help: 'Webhook deliveries not yet delivered, failed for good or given up on',
