@@ -106,8 +106,9 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     try {
       beginRequest(req, res, logger);
       metrics.observeRequest(req, res);
-      if (fastPath && req.url?.startsWith('/trpc/') && fastPath.accepts(req)) {
-        fastPath.handle(req, res).catch((error: unknown) => failed(req, res, error));
+      const calls = fastPath && req.url?.startsWith('/trpc/') ? fastPath.accepts(req) : null;
+      if (fastPath && calls) {
+        fastPath.handle(req, res, calls).catch((error: unknown) => failed(req, res, error));
         return;
       }
       app(req, res);

@@ -24,10 +24,18 @@ export interface FastPathOptions<TRouter extends AnyTRPCRouter> {
   responseHeaders?(errors: TRPCError[]): Record<string, string>;
 }
 
+/** The calls of a request the fast path answers. */
+export interface FastPathCalls {
+  query: URLSearchParams;
+  type: CallType;
+  isBatch: boolean;
+  paths: string[];
+}
+
 export interface FastPath {
-  /** Whether the request is a plain JSON query or mutation call (batched or not) this path answers. */
-  accepts(req: IncomingMessage): boolean;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** The request's calls when it is a plain JSON query or mutation call (batched or not) this path answers; else null. */
+  accepts(req: IncomingMessage): FastPathCalls | null;
+  handle(req: IncomingMessage, res: ServerResponse, calls: FastPathCalls): Promise<void>;
 }
 
 /**
@@ -45,7 +53,7 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
   const procedures = router._def.procedures as Record<string, { _def: { type: string } } | undefined>;
 
   /** The request's calls; null when its path is not valid percent-encoding. */
-  function parse(req: IncomingMessage) {
+  function parse(req: IncomingMessage): FastPathCalls | null {
     const url = req.url ?? '';
     const queryStart = url.indexOf('?');
     const pathPart = url.slice(prefix.length, queryStart === -1 ? undefined : queryStart);
@@ -60,20 +68,17 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
 
   return {
     accepts(req) {
-      if (req.method !== 'GET' && req.method !== 'POST') return false;
-      if (req.headers['trpc-accept'] !== undefined || req.headers['trpc-batch-mode'] !== undefined) return false;
+      if (req.method !== 'GET' && req.method !== 'POST') return null;
+      if (req.headers['trpc-accept'] !== undefined || req.headers['trpc-batch-mode'] !== undefined) return null;
       const contentType = req.headers['content-type'];
       if (req.method === 'POST' && contentType !== undefined && !contentType.startsWith('application/json'))
-        return false;
+        return null;
       const parsed = parse(req);
       // Unknown or undecodable paths and wrong methods go to the adapter, so their errors are tRPC's own.
-      return parsed?.paths.every((path) => procedures[path]?._def.type === parsed.type) ?? false;
+      return parsed?.paths.every((path) => procedures[path]?._def.type === parsed.type) ? parsed : null;
     },
 
-    async handle(req, res) {
-      const parsed = parse(req);
-      if (!parsed) throw new Error('handle() was called for a request accepts() refused');
-      const { query, type, isBatch, paths } = parsed;
+    async handle(req, res, { query, type, isBatch, paths }) {
       const ctx = options.createContext(req, { calls: paths.length });
       // Read and parsed once, on the first call's demand, like tRPC's adapter does; a failure
       // here becomes each call's error.
