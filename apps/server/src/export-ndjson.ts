@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import {
-  type Actor,
   authorizeHttpCall,
   DomainError,
   type ExportPosition,
+  KeyRevoked,
+  KeyWatch,
   NdjsonExport,
   type Platform,
   parseBearer,
@@ -91,52 +92,6 @@ function unlessRevoked<T>(work: Promise<T>, revoked: AbortSignal): Promise<T> {
   });
 }
 
-/** Why an export was cut short by its key. */
-class KeyRevoked extends Error {
-  override readonly name = 'KeyRevoked';
-}
-
-/**
- * Whether the export's API key still works, for as long as the export lasts. The key is resolved
- * again whenever the key cache hears its client changed (revoked, rotated, by any process) or may
- * have missed a change, and every KEY_CHECK_BATCHES batches; once it no longer resolves (or the
- * check fails), `revoked` aborts, with the reason.
- */
-class KeyWatch {
-  readonly clientId: string;
-  readonly #platform: Platform;
-  readonly #key: string;
-  readonly #revoked = new AbortController();
-  readonly #unfollow: () => void;
-
-  constructor(platform: Platform, key: string, actor: Actor) {
-    this.clientId = actor.clientId;
-    this.#platform = platform;
-    this.#key = key;
-    this.#unfollow = platform.apiKeys.follow(actor.clientId, () => {
-      // Every change heard starts a check of its own: one already under way may have read before it.
-      this.check().catch((error: unknown) => this.#revoked.abort(error));
-    });
-  }
-
-  get revoked(): AbortSignal {
-    return this.#revoked.signal;
-  }
-
-  /** Resolves the key again; throws (and aborts `revoked`) if it no longer works. */
-  async check(): Promise<void> {
-    this.#revoked.signal.throwIfAborted();
-    if (await this.#platform.apiKeys.resolve(this.#key)) return;
-    this.#revoked.abort(new KeyRevoked('The API key of this export no longer works'));
-    this.#revoked.signal.throwIfAborted();
-  }
-
-  /** Stops following the client; safe to call more than once. */
-  stop(): void {
-    this.#unfollow();
-  }
-}
-
 interface ExportRequest {
   filters: ExportFilters;
   after: ExportPosition | undefined;
@@ -185,7 +140,7 @@ export function exportNdjson(platform: Platform): RequestHandler {
       let exporter: NdjsonExport;
       try {
         const actor = await authorizeHttpCall(platform, req.headers.authorization ?? null, 'assignments:read');
-        key = new KeyWatch(platform, parseBearer(req.headers.authorization ?? null) ?? '', actor);
+        key = new KeyWatch(platform.apiKeys, parseBearer(req.headers.authorization ?? null) ?? '', actor.clientId);
         const { filters, after } = parse(req.query);
         exporter = await NdjsonExport.open(platform.orm.em.fork(), filters, after);
       } catch (error) {

@@ -1,5 +1,6 @@
 export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
 export { generateApiKey, hashApiKey, isWellFormedApiKey, parseBearer } from './auth/api-keys';
+export { KeyRevoked, KeyWatch } from './auth/key-watch';
 export { createApiClient } from './auth/service';
 export * from './bulk/index';
 export type { RootContext } from './context';

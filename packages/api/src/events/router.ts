@@ -1,5 +1,6 @@
 import { eventPageSchema, eventSchema, listEventsInput, subscribeEventsInput } from '@takst/contract';
 import { parseBearer } from '../auth/api-keys';
+import { KeyWatch } from '../auth/key-watch';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { eventFeedOf } from './feed';
@@ -27,8 +28,7 @@ export const eventsRouter = router({
         feed: eventFeedOf(ctx.em.config, ctx.logger),
         input,
         signal,
-        stillAuthorized: async () => (await ctx.apiKeys.resolve(parseBearer(ctx.authorization) ?? '')) !== null,
-        followKey: (onChange) => ctx.apiKeys.follow(ctx.actor.clientId, onChange),
+        watchKey: () => new KeyWatch(ctx.apiKeys, parseBearer(ctx.authorization) ?? '', ctx.actor.clientId),
       }),
     ),
 });

@@ -1,6 +1,7 @@
 import type { EventDto, SubscribeEventsInput } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
+import { KeyRevoked, type KeyWatch } from '../auth/key-watch';
 import { DomainError } from '../errors';
 import type { EventFeed } from './feed';
 import { latestSequence, readEvents } from './read-model';
@@ -13,14 +14,12 @@ export interface EventStreamOptions {
   input: SubscribeEventsInput;
   /** Aborts when the client goes away. */
   signal: AbortSignal | undefined;
-  /** Whether the caller's key still works. */
-  stillAuthorized: () => Promise<boolean>;
   /**
-   * Calls back when the caller's API client may have changed (see `ApiKeyCache.follow`); returns
-   * how to stop. The key is checked again then, so a revoked key ends its stream at once, and
-   * also before every batch of events, in case the change went unheard.
+   * Starts watching the caller's key, which is checked again whenever its client may have
+   * changed, so a revoked key ends its stream at once, and before every batch of events, in case
+   * the change went unheard. Called once the stream runs, so only a running stream holds a watch.
    */
-  followKey: (onChange: () => void) => () => void;
+  watchKey: () => KeyWatch;
 }
 
 /** Where a stream starts: after the last event the client saw, else after `after`, else now. */
@@ -28,7 +27,19 @@ function resumePoint(input: SubscribeEventsInput): number | undefined {
   return input.lastEventId ? Number(input.lastEventId) : input.after;
 }
 
-const revoked = () => new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'The API key of this stream was revoked');
+/** Why the key stopped working, as the stream's error: UNAUTHORIZED when it was revoked. */
+const refusalOf = (reason: unknown) =>
+  reason instanceof KeyRevoked
+    ? new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'The API key of this stream was revoked')
+    : reason;
+
+async function assertStillWorks(key: KeyWatch): Promise<void> {
+  try {
+    await key.check();
+  } catch (reason) {
+    throw refusalOf(reason);
+  }
+}
 
 const shuttingDown = () =>
   new DomainError('SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect to resume');
@@ -59,22 +70,17 @@ function anySignal(signals: (AbortSignal | undefined)[]) {
 export async function* streamEvents(options: EventStreamOptions): AsyncGenerator<TrackedEnvelope<EventDto>, void> {
   const { em, feed, input } = options;
   if (feed.closed.aborted) throw shuttingDown();
+  const key = options.watchKey();
   const stop = anySignal([options.signal, feed.closed]);
-  let keyChange = new AbortController();
-  const unfollow = options.followKey(() => keyChange.abort());
   try {
     // Listen first, then read: whatever commits after the read is then sure to wake us.
     await feed.listening();
     let position = resumePoint(input) ?? (await latestSequence(em));
     while (!stop.signal.aborted) {
-      if (keyChange.signal.aborted) {
-        // Renewed before the check, so a change heard during the check wakes the next wait.
-        keyChange = new AbortController();
-        if (!(await options.stillAuthorized())) throw revoked();
-      }
+      if (key.revoked.aborted) throw refusalOf(key.revoked.reason);
       const committed = feed.latest;
       const events = await readEvents(em, { after: position, types: input.types, limit: PAGE_SIZE });
-      if (events.length > 0 && !(await options.stillAuthorized())) throw revoked();
+      if (events.length > 0) await assertStillWorks(key);
       for (const event of events) {
         yield tracked(String(event.sequence), event);
         position = event.sequence;
@@ -82,7 +88,7 @@ export async function* streamEvents(options: EventStreamOptions): AsyncGenerator
       if (events.length === PAGE_SIZE) continue;
       // The read saw every event up to `committed`; those it did not return did not match.
       position = Math.max(position, committed);
-      const wake = anySignal([stop.signal, keyChange.signal]);
+      const wake = anySignal([stop.signal, key.revoked]);
       try {
         await feed.waitBeyond(position, wake.signal);
       } finally {
@@ -91,7 +97,7 @@ export async function* streamEvents(options: EventStreamOptions): AsyncGenerator
     }
   } finally {
     stop.dispose();
-    unfollow();
+    key.stop();
   }
   if (feed.closed.aborted) throw shuttingDown();
 }
