@@ -16,7 +16,7 @@ export interface Platform {
   idempotency: IdempotencyStore;
   /** Told of every procedure call that went through the procedure middleware, once it ends. */
   onProcedureCall: (call: ProcedureCall) => void;
-  /** Closes what the platform opened itself (listener, lock connections); the ORM stays open. */
+  /** Closes what the platform opened itself (the change listener); the ORM stays open. */
   close(): Promise<void>;
 }
 
@@ -28,8 +28,6 @@ export interface PlatformOptions {
    * without it (one-off commands) every key is looked up in the database.
    */
   listenForApiClientChanges?: boolean;
-  /** Connections for idempotency locks; the ORM pool's size by default. */
-  idempotencyPoolMax?: number;
   /** Told of every procedure call once it ends (the server's metrics). */
   onProcedureCall?: (call: ProcedureCall) => void;
 }
@@ -121,10 +119,7 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     ? new ApiClientListener(apiKeys, logger, { connectionString })
     : null;
   listener?.start();
-  const idempotency = new IdempotencyStore(
-    { connectionString, poolMax: options.idempotencyPoolMax ?? orm.config.get('pool')?.max ?? 10 },
-    logger,
-  );
+  const idempotency = new IdempotencyStore({}, logger);
   return {
     orm,
     logger,
@@ -133,7 +128,7 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     idempotency,
     onProcedureCall: options.onProcedureCall ?? (() => {}),
     async close() {
-      await Promise.all([listener?.close(), idempotency.close()]);
+      await listener?.close();
     },
   };
 }

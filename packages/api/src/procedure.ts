@@ -1,4 +1,5 @@
 import type { Scope } from '@takst/contract/enums';
+import type { EntityManager } from '@takst/db';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { authenticate, authorize } from './auth/caller';
 import { refusalInPlaceOfKey } from './auth/key-answers';
@@ -40,9 +41,9 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   // Items checked one by one meet the NUL check there, so that one bad item fails only itself.
   const refused = refusalOfRawInput(await getRawInput(), { allowNul: meta?.checksItemsOneByOne === true });
   if (refused) throw refused;
-  const proceed = () =>
-    next({ ctx: { actor, em: platform.orm.em.fork(), logger: platform.logger, apiKeys: platform.apiKeys } });
-  if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed();
+  const proceed = (em: EntityManager) =>
+    next({ ctx: { actor, em, logger: platform.logger, apiKeys: platform.apiKeys } });
+  if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed(platform.orm.em.fork());
 
   const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);
   const fingerprint = fingerprintOf(path, await getRawInput());
@@ -50,7 +51,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   type Result = Awaited<ReturnType<typeof proceed>>;
   // A replay answers without running the procedure; tRPC takes any result that carries its marker.
   const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });
-  return platform.idempotency.execute(call, proceed, replay);
+  return platform.idempotency.execute(platform.orm.em.fork(), call, proceed, replay);
 });
 
 /** Tells the platform how each call ended and how long it took, refusals included. */

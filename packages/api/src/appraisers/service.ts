@@ -14,6 +14,7 @@ import {
 } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
 import { notFound, versionConflict } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { type AppraiserRow, findAppraiserRow, listAppraiserRows } from './read-model';
@@ -24,7 +25,7 @@ const toCertificationRecords = (certifications: CertificationInput[]): Certifica
   certifications.map((c) => ({ area: c.area, validFrom: c.validFrom, validTo: c.validTo ?? null }));
 
 export async function createAppraiser(ctx: ServiceContext, input: CreateAppraiserInput): Promise<Appraiser> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const now = new Date();
     const appraiser = tx.create(AppraiserEntity, {
       id: uuidv7(now.getTime()),
@@ -99,7 +100,7 @@ async function currentVersionOf(em: EntityManager, id: string): Promise<number> 
 /** Applies the patch at the version the caller read; a patch that changes nothing writes nothing. */
 export async function updateAppraiser(ctx: ServiceContext, input: UpdateAppraiserInput): Promise<Appraiser> {
   try {
-    return await ctx.em.transactional(async (tx) => {
+    return await inTransaction(ctx.em, async (tx) => {
       const appraiser = await loadAppraiser(tx, input.id);
       if (appraiser.version !== input.expectedVersion) {
         throw appraiserVersionConflict(input.id, input.expectedVersion, appraiser.version);

@@ -19,6 +19,7 @@ import {
 import { assertCanTake, todayInOslo } from '../appraisers/certification';
 import { recordAudit, snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import { getPartyIn, resolveParty } from '../parties/service';
 import type { ServiceContext } from '../platform';
@@ -107,7 +108,7 @@ async function readBack(em: EntityManager, id: string): Promise<AssignmentRow> {
 }
 
 export async function createAssignment(ctx: ServiceContext, input: CreateAssignmentInput): Promise<AssignmentRow> {
-  const id = await ctx.em.transactional((tx) => createAssignmentIn(tx, ctx, input));
+  const id = await inTransaction(ctx.em, (tx) => createAssignmentIn(tx, ctx, input));
   return readBack(ctx.em, id);
 }
 
@@ -190,7 +191,7 @@ export async function updateAssignment(
   ctx: ServiceContext,
   input: { id: string; expectedVersion: number; patch: AssignmentPatch },
 ): Promise<AssignmentRow> {
-  await ctx.em.transactional(async (tx) => {
+  await inTransaction(ctx.em, async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
     await patchAssignmentIn(tx, ctx, assignment, input.patch);
   });
@@ -242,7 +243,7 @@ export async function transitionAssignment(
   ctx: ServiceContext,
   input: { id: string; to: AssignmentStatus; reason?: string | undefined; expectedVersion: number },
 ): Promise<AssignmentRow> {
-  await ctx.em.transactional(async (tx) => {
+  await inTransaction(ctx.em, async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
     await changeStatus(tx, ctx, assignment, input.to, input.reason ?? null);
     await flushOrConflict(tx, assignment, input.expectedVersion);
@@ -257,7 +258,7 @@ export async function assignAppraiser(
   ctx: ServiceContext,
   input: { id: string; appraiserId: string; expectedVersion: number },
 ): Promise<AssignmentRow> {
-  await ctx.em.transactional(async (tx) => {
+  await inTransaction(ctx.em, async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
     await assignAppraiserIn(tx, ctx, assignment, input.appraiserId);
   });

@@ -5,8 +5,9 @@ import {
   createdApiClientSchema,
   listApiClientsOutput,
 } from '@takst/contract';
-import type { ApiClient } from '@takst/db';
+import type { ApiClient, EntityManager } from '@takst/db';
 import { z } from 'zod';
+import { afterCommit } from '../lib/transaction';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import type { ApiKeyCache } from './api-key-cache';
@@ -28,21 +29,34 @@ const ANNOUNCEMENT_TIMEOUT_MS = 1_000;
  * notification of it. PostgreSQL signals every listening process at the same moment, so by the
  * time the caller holds the answer the other servers have, in practice, dropped the old key
  * too; without the wait, a quick caller could reach another server a few milliseconds before
- * its notification.
+ * its notification. Under an Idempotency-Key the change commits with the call's record, after
+ * the procedure returns, so the wait is deferred until then.
  */
 async function announced<T extends { client: ApiClient }>(
-  apiKeys: ApiKeyCache,
+  ctx: { apiKeys: ApiKeyCache; em: EntityManager },
   clientId: string,
   change: () => Promise<T & { changed?: boolean }>,
 ): Promise<T> {
-  const watch = apiKeys.watchChange(clientId);
+  const watch = ctx.apiKeys.watchChange(clientId);
+  let handedOver = false;
   try {
     const result = await change();
-    apiKeys.forget(clientId);
-    if (result.changed !== false) await watch.untilHeard(ANNOUNCEMENT_TIMEOUT_MS);
+    ctx.apiKeys.forget(clientId);
+    if (result.changed !== false) {
+      handedOver = true;
+      await afterCommit(ctx.em, {
+        work: async () => {
+          // Forgotten again: a request may have cached the old key before the commit.
+          ctx.apiKeys.forget(clientId);
+          await watch.untilHeard(ANNOUNCEMENT_TIMEOUT_MS);
+          watch.cancel();
+        },
+        rolledBack: watch.cancel,
+      });
+    }
     return result;
   } finally {
-    watch.cancel();
+    if (!handedOver) watch.cancel();
   }
 }
 
@@ -74,7 +88,7 @@ export const apiClientsRouter = router({
     .input(apiClientIdInput)
     .output(apiClientSchema)
     .mutation(async ({ ctx, input }) => {
-      const { client } = await announced(ctx.apiKeys, input.id, () => revokeApiClient(ctx, input.id));
+      const { client } = await announced(ctx, input.id, () => revokeApiClient(ctx, input.id));
       ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client revoked');
       return toApiClientDto(client);
     }),
@@ -87,7 +101,7 @@ export const apiClientsRouter = router({
     .input(apiClientIdInput)
     .output(createdApiClientSchema)
     .mutation(async ({ ctx, input }) => {
-      const { client, apiKey } = await announced(ctx.apiKeys, input.id, () => rotateApiClientKey(ctx, input.id));
+      const { client, apiKey } = await announced(ctx, input.id, () => rotateApiClientKey(ctx, input.id));
       ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client key rotated');
       return { client: toApiClientDto(client), apiKey };
     }),

@@ -2,6 +2,7 @@ import type { ApiClientDto, Scope } from '@takst/contract';
 import { type ApiClient, ApiClientEntity, type EntityManager, LockMode } from '@takst/db';
 import { recordAudit, type Snapshot } from '../audit/record';
 import { DomainError, notFound } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { generateApiKey, hashApiKey, keyPrefixOf } from './api-keys';
@@ -48,7 +49,7 @@ export function registerApiClient(
   ctx: ServiceContext,
   input: { name: string; scopes: readonly Scope[] },
 ): Promise<{ client: ApiClient; apiKey: string }> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const created = await createApiClient(tx, input);
     recordAudit(tx, ctx, {
       entityType: 'api_client',
@@ -85,7 +86,7 @@ async function lockApiClient(tx: EntityManager, id: string): Promise<ApiClient> 
  * from its cache; the caller must also `forget` it in its own process before answering.
  */
 export function revokeApiClient(ctx: ServiceContext, id: string): Promise<{ client: ApiClient; changed: boolean }> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const client = await lockApiClient(tx, id);
     if (client.revokedAt) return { client, changed: false };
     const before = audited(client);
@@ -102,7 +103,7 @@ export function revokeApiClient(ctx: ServiceContext, id: string): Promise<{ clie
  * overlap in which both keys work; a system that needs one can be given a second client.
  */
 export function rotateApiClientKey(ctx: ServiceContext, id: string): Promise<{ client: ApiClient; apiKey: string }> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const client = await lockApiClient(tx, id);
     if (client.revokedAt) {
       throw new DomainError('CONFLICT', 'CONFLICT', `API client ${id} is revoked; register a new client instead`);

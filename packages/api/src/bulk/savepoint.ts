@@ -1,5 +1,5 @@
 import type { EntityManager } from '@takst/db';
-import { adoptQueuedEvents } from '../events/publisher';
+import { inTransaction } from '../lib/transaction';
 
 /**
  * Runs `work` in a savepoint of `tx` on an EntityManager of its own: when it throws, only its
@@ -7,16 +7,8 @@ import { adoptQueuedEvents } from '../events/publisher';
  * events join `tx`'s, to be written when `tx` commits.
  */
 export async function inSavepoint<T>(tx: EntityManager, work: (inner: EntityManager) => Promise<T>): Promise<T> {
-  let inner: EntityManager | undefined;
   // clear: the savepoint's unit of work starts empty, so each flush looks at this item's entities only.
-  const result = await tx.transactional(
-    (em) => {
-      inner = em;
-      return work(em);
-    },
-    { clear: true },
-  );
-  if (inner) adoptQueuedEvents(tx, inner);
+  const result = await inTransaction(tx, work, { clear: true });
   // The savepoint's entities were merged into tx; nothing there is left to flush, so let them go.
   tx.clear();
   return result;

@@ -10,6 +10,7 @@ import { changeStatus, loadAssignmentForUpdate } from '../assignments/lifecycle'
 import { chooseExportStrategy, matchingIdsInIdOrder } from '../assignments/read-model';
 import { DomainError } from '../errors';
 import { selectRows } from '../lib/read-model';
+import { inTransaction } from '../lib/transaction';
 import { itemErrorOf } from './item-errors';
 import { DryRunRollback, inSavepoint } from './savepoint';
 import type { BulkContext } from './upsert';
@@ -81,7 +82,7 @@ async function moveOne(tx: EntityManager, ctx: BulkContext, id: string, move: Mo
 export async function bulkTransitionAssignments(ctx: BulkContext, input: BulkTransitionInput) {
   const selection = await select(ctx.em, input);
   const move: Move = { to: input.to, reason: input.reason, dryRun: input.dryRun };
-  const byId = await ctx.em.transactional(async (tx) => {
+  const byId = await inTransaction(ctx.em, async (tx) => {
     const moved = new Map<string, BulkTransitionResult>();
     for (const id of [...selection.ids].sort()) moved.set(id, await moveOne(tx, ctx, id, move));
     return moved;

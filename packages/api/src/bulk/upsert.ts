@@ -11,6 +11,7 @@ import { assignmentNotFound } from '../assignments/service';
 import { type EventIntent, queueEvent } from '../events/publisher';
 import type { Logger } from '../lib/logger';
 import { refusalOfRawInput } from '../lib/raw-input';
+import { inTransaction } from '../lib/transaction';
 import type { ServiceContext } from '../platform';
 import { type CreateCandidate, createInBatch } from './create-batch';
 import { type ExistingAssignment, lockExistingAssignments, scalarChanges } from './existing';
@@ -57,7 +58,7 @@ export async function bulkUpsertAssignments(ctx: BulkContext, rawItems: readonly
     if (parsed.success) valid.push({ index, item: parsed.data });
     else results[index] = { index, status: 'error', error: validationError(parsed.error) };
   });
-  const outcomes = valid.length > 0 ? await ctx.em.transactional((tx) => upsertAll(tx, ctx, valid)) : new Map();
+  const outcomes = valid.length > 0 ? await inTransaction(ctx.em, (tx) => upsertAll(tx, ctx, valid)) : new Map();
   const references = await referencesOf(ctx.em, [...outcomes.values()]);
   for (const [index, outcome] of outcomes) {
     results[index] =

@@ -9,6 +9,7 @@ import {
   patchAssignmentIn,
 } from '../assignments/service';
 import { lockExistingAssignments, patchFromCreateInput } from '../bulk/existing';
+import { inTransaction } from '../lib/transaction';
 import type { ServiceContext } from '../platform';
 import { addExternalRef, lockAndFindExternalRef } from './store';
 
@@ -44,7 +45,7 @@ export async function upsertAssignmentByExternalRef(
   ctx: ServiceContext,
   input: UpsertAssignmentByExternalRefInput,
 ): Promise<AssignmentUpsert> {
-  const outcome = await ctx.em.transactional(async (tx) => {
+  const outcome = await inTransaction(ctx.em, async (tx) => {
     const ref = await lockAndFindExternalRef(tx, 'assignment', input);
     if (!ref) {
       const id = await createAssignmentIn(tx, ctx, input.assignment);

@@ -9,6 +9,7 @@ import {
   rescheduleInspectionIn,
   sameSlot,
 } from '../inspections/service';
+import { inTransaction } from '../lib/transaction';
 import type { ServiceContext } from '../platform';
 import {
   addExternalRef,
@@ -80,7 +81,7 @@ export async function upsertInspectionByExternalRef(
   input: UpsertInspectionByExternalRefInput,
 ): Promise<InspectionUpsert> {
   const target = input.inspection;
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const ref = await lockAndFindExternalRef(tx, 'inspection', input);
     const assignmentId = await assignmentIdOf(tx, target);
     if (ref) {

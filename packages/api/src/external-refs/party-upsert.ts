@@ -1,5 +1,6 @@
 import type { PartyInput, PartyPatch, UpdatePartyInput, UpsertPartyByExternalRefInput } from '@takst/contract';
 import { type EntityManager, LockMode, type Party, PartyEntity } from '@takst/db';
+import { inTransaction } from '../lib/transaction';
 import { createPartyIn, explainPartyWriteFailure, partyNotFound, patchPartyIn } from '../parties/service';
 import type { ServiceContext } from '../platform';
 import { addExternalRef, lockAndFindExternalRef } from './store';
@@ -34,7 +35,7 @@ export async function upsertPartyByExternalRef(
 ): Promise<PartyUpsert> {
   let update: UpdatePartyInput | undefined;
   try {
-    return await ctx.em.transactional(async (tx) => {
+    return await inTransaction(ctx.em, async (tx) => {
       const ref = await lockAndFindExternalRef(tx, 'party', input);
       if (!ref) {
         const party = createPartyIn(tx, ctx, input.party);

@@ -14,6 +14,7 @@ import { hasScope } from '../auth/scopes';
 import { DomainError, notFound } from '../errors';
 import { toInspectionDto } from '../inspections/mapper';
 import { getInspection } from '../inspections/service';
+import { inTransaction } from '../lib/transaction';
 import { toPartyDto } from '../parties/mapper';
 import { getParty } from '../parties/service';
 import type { Actor, ServiceContext } from '../platform';
@@ -120,7 +121,7 @@ async function assertEntityExists(tx: EntityManager, entityType: ExternalRefEnti
  */
 export async function linkExternalRef(ctx: ServiceContext, input: LinkExternalRefInput) {
   requireScope(ctx.actor, WRITE_SCOPE[input.entityType]);
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     await assertEntityExists(tx, input.entityType, input.entityId);
     const existing = await lockAndFindExternalRef(tx, input.entityType, input);
     if (existing?.entityId === input.entityId) return { ref: existing, created: false };

@@ -1,9 +1,12 @@
 import type { ErrorCode } from '@takst/contract/enums';
+import type { EntityManager } from '@takst/db';
 import type { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import pg from 'pg';
+import { sql } from '../bulk/sql';
 import { DomainError } from '../errors';
+import { failpoint } from '../lib/failpoint';
 import type { Logger } from '../lib/logger';
+import { transactionEnded } from '../lib/transaction';
 import { KeyedMutex } from './keyed-mutex';
 
 /** One keyed mutation: who sent it, under which key, and what it asked for. */
@@ -20,9 +23,6 @@ export interface IdempotentCall {
 export type CallOutcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
 export interface IdempotencyStoreOptions {
-  connectionString: string;
-  /** Connections for the locks; at most this many keyed mutations run at once in this process. */
-  poolMax: number;
   /** How long an outcome is kept; 24 hours. */
   ttlSeconds?: number;
   /** How often, at most, expired records are swept away; every ten minutes. */
@@ -55,29 +55,28 @@ const IDEMPOTENCY_LOCK_SPACE = 0x54414b53;
 // Refusals that say "not now" rather than "no": a retry should get another try.
 const TRANSIENT: ReadonlySet<TRPCError['code']> = new Set(['TOO_MANY_REQUESTS', 'TIMEOUT', 'CLIENT_CLOSED_REQUEST']);
 
+/** Thrown inside the call's transaction to undo an outcome that is not kept; caught right outside it. */
+class NotKept extends Error {}
+
 /**
  * Runs each keyed mutation once and keeps its outcome, so a retry with the same key and input
  * gets the first outcome back without acting again.
  *
- * Per (client, key): calls in this process queue in memory; across processes, the one at the
- * head of the queue takes a transaction-scoped advisory lock, looks for a stored outcome, and
- * either replays it or runs the procedure and stores the outcome before it commits, which
- * releases the lock. Concurrent duplicates therefore wait for the first and replay it.
+ * The whole call is one transaction: it takes a transaction-scoped advisory lock on (client,
+ * key), looks for a stored outcome, and either replays it or runs the procedure on that
+ * transaction (the procedure's own transactions become savepoints) and stores the outcome
+ * beside the change. The change and its record commit together or not at all, so a process
+ * that dies at any point leaves either both (a retry replays) or neither (a retry acts, once).
+ * Concurrent duplicates wait on the lock and replay; within a process they queue in memory
+ * first, so they do not tie up a connection each.
  *
- * The lock's transaction lives on a pool of its own, apart from the ORM's: a call holds its lock
- * connection while the procedure takes ORM connections, and sharing one pool would let lock
- * holders starve their own procedures. The queue in memory keeps duplicates from tying up more
- * than one lock connection per process.
- *
- * The outcome is stored after the procedure's own transaction commits. Should the process die
- * between the two, the lock is released with its connection and a retry acts again: a window of
- * one round trip, where a lost answer would otherwise be the norm.
+ * Outcomes that are not kept (internal errors, transient refusals, bad input) roll the
+ * transaction back: a retry under the same key then acts afresh on a clean slate.
  */
 export class IdempotencyStore {
   readonly #options: Required<IdempotencyStoreOptions>;
   readonly #logger: Logger;
   readonly #queue = new KeyedMutex();
-  #pool: pg.Pool | null = null;
   #lastSweep = 0;
 
   constructor(options: IdempotencyStoreOptions, logger: Logger) {
@@ -86,85 +85,75 @@ export class IdempotencyStore {
   }
 
   /**
-   * Runs `proceed` unless an outcome for the key is stored; then gives `replay(output)` for a
-   * stored output, throws a stored refusal again, or refuses a key first used for other input.
+   * Runs `proceed` on a transaction of `em` unless an outcome for the key is stored; then gives
+   * `replay(output)` for a stored output, throws a stored refusal again, or refuses a key first
+   * used for other input.
    */
   execute<R extends CallOutcome>(
+    em: EntityManager,
     call: IdempotentCall,
-    proceed: () => Promise<R>,
+    proceed: (tx: EntityManager) => Promise<R>,
     replay: (output: unknown) => R,
   ): Promise<R> {
-    return this.#queue.run(`${call.clientId}\n${call.key}`, () => this.#underLock(call, proceed, replay));
+    return this.#queue.run(`${call.clientId}\n${call.key}`, () => this.#inTransaction(em, call, proceed, replay));
   }
 
-  async close(): Promise<void> {
-    const pool = this.#pool;
-    this.#pool = null;
-    await pool?.end();
-  }
-
-  async #underLock<R extends CallOutcome>(
+  async #inTransaction<R extends CallOutcome>(
+    em: EntityManager,
     call: IdempotentCall,
-    proceed: () => Promise<R>,
+    proceed: (tx: EntityManager) => Promise<R>,
     replay: (output: unknown) => R,
   ): Promise<R> {
-    const connection = await this.#connections().connect();
-    let stored: StoredRecord | null;
-    try {
-      await connection.query('begin');
-      await connection.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [
-        IDEMPOTENCY_LOCK_SPACE,
-        `${call.clientId}:${call.key}`,
-      ]);
-      stored = await this.#find(connection, call);
-      if (stored) await connection.query('commit');
-    } catch (error) {
-      connection.release(true);
-      throw error;
-    }
-    if (stored) {
-      connection.release();
-      return replayed(stored, call, replay);
-    }
     let outcome: R | undefined;
+    let transaction: EntityManager | undefined;
     try {
-      outcome = await proceed();
-      await this.#keep(connection, call, outcome);
-      connection.release();
-      return outcome;
+      const answer = await em.transactional(async (tx) => {
+        transaction = tx;
+        await sql(tx, 'select pg_advisory_xact_lock(?::int, hashtext(?))', [
+          IDEMPOTENCY_LOCK_SPACE,
+          `${call.clientId}:${call.key}`,
+        ]);
+        const stored = await this.#find(tx, call);
+        if (stored) return replayed(stored, call, replay);
+        outcome = await proceed(tx);
+        failpoint('idempotency.after-change');
+        const storable = storableOf(outcome, call);
+        if (!storable) throw new NotKept();
+        await this.#keep(tx, call, storable);
+        return outcome;
+      });
+      if (transaction) await transactionEnded(transaction, 'committed');
+      this.#sweepNowAndThen(em);
+      return answer;
     } catch (error) {
-      // Dropping the connection ends its transaction, and with it the lock.
-      connection.release(true);
-      if (outcome === undefined) throw error;
-      // The procedure has acted; its answer is the truth even if it could not be kept.
-      this.#logger.error({ err: error, path: call.path }, 'could not keep the outcome of an idempotent call');
+      if (transaction) await transactionEnded(transaction, 'rolled back');
+      if (error instanceof NotKept && outcome) return outcome;
+      if (outcome === undefined || outcome.ok) throw error;
+      // The refusal stands even though it could not be kept: whatever the call wrote is undone.
+      this.#logger.error({ err: error, path: call.path }, 'could not keep the refusal of an idempotent call');
       return outcome;
     }
   }
 
-  async #find(connection: pg.PoolClient, call: IdempotentCall): Promise<StoredRecord | null> {
-    const { rows } = await connection.query<StoredRecord & { expired: boolean }>(
+  async #find(tx: EntityManager, call: IdempotentCall): Promise<StoredRecord | null> {
+    const [row] = await sql<StoredRecord & { expired: boolean }>(
+      tx,
       `select fingerprint, output::text as output, error, expires_at <= now() as expired
-       from idempotency_keys where client_id = $1 and key = $2`,
+       from idempotency_keys where client_id = ? and key = ?`,
       [call.clientId, call.key],
     );
-    const row = rows[0];
     if (!row) return null;
     if (!row.expired) return row;
-    await connection.query('delete from idempotency_keys where client_id = $1 and key = $2', [call.clientId, call.key]);
+    await sql(tx, 'delete from idempotency_keys where client_id = ? and key = ?', [call.clientId, call.key]);
     return null;
   }
 
-  async #keep(connection: pg.PoolClient, call: IdempotentCall, outcome: CallOutcome): Promise<void> {
-    const storable = storableOf(outcome, call);
-    if (!storable) {
-      await connection.query('rollback');
-      return;
-    }
-    await connection.query(
+  async #keep(tx: EntityManager, call: IdempotentCall, storable: Storable): Promise<void> {
+    await sql(
+      tx,
       `insert into idempotency_keys
          (client_id, key, path, fingerprint, response_status, output, error, created_at, expires_at)
-       values ($1, $2, $3, $4, $5, $6::json, $7::jsonb, now(), now() + make_interval(secs => $8))`,
+       values (?, ?, ?, ?, ?, ?::json, ?::jsonb, now(), now() + make_interval(secs => ?))`,
       [
         call.clientId,
         call.key,
@@ -176,36 +165,19 @@ export class IdempotencyStore {
         this.#options.ttlSeconds,
       ],
     );
-    await connection.query('commit');
-    this.#sweepNowAndThen();
   }
 
   /** Expired records are also deleted when their key comes back; this catches the rest. */
-  #sweepNowAndThen(): void {
+  #sweepNowAndThen(em: EntityManager): void {
     const now = Date.now();
     if (now - this.#lastSweep < this.#options.sweepIntervalMs) return;
     this.#lastSweep = now;
-    this.#connections()
-      .query(
-        `delete from idempotency_keys where (client_id, key) in
-           (select client_id, key from idempotency_keys where expires_at < now() limit 1000)`,
-      )
-      .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not sweep expired idempotency keys'));
-  }
-
-  #connections(): pg.Pool {
-    if (this.#pool) return this.#pool;
-    const pool = new pg.Pool({
-      connectionString: this.#options.connectionString,
-      max: this.#options.poolMax,
-      application_name: 'takst-idempotency',
-      // Idle lock connections must not keep a one-off command's process alive.
-      allowExitOnIdle: true,
-    });
-    // An idle connection the server drops must not crash the process; the next call reconnects.
-    pool.on('error', (error) => this.#logger.warn({ err: error }, 'idempotency connection failed while idle'));
-    this.#pool = pool;
-    return pool;
+    sql(
+      em.fork(),
+      `delete from idempotency_keys where (client_id, key) in
+         (select client_id, key from idempotency_keys where expires_at < now() limit 1000)`,
+      [],
+    ).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not sweep expired idempotency keys'));
   }
 }
 

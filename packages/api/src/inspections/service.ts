@@ -20,6 +20,7 @@ import { loadAppraiser } from '../appraisers/service';
 import { advanceIfAllowed, loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, type Snapshot, snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import {
@@ -111,7 +112,7 @@ function audit(tx: Tx, ctx: ServiceContext, inspection: Inspection, action: stri
  * (confirming it on the way from received).
  */
 export async function bookInspection(ctx: ServiceContext, input: BookInspectionInput): Promise<InspectionView> {
-  return ctx.em.transactional((tx) => bookInspectionIn(tx, ctx, input));
+  return inTransaction(ctx.em, (tx) => bookInspectionIn(tx, ctx, input));
 }
 
 /** `bookInspection` in the caller's transaction. */
@@ -158,7 +159,7 @@ export async function rescheduleInspection(
   ctx: ServiceContext,
   input: RescheduleInspectionInput,
 ): Promise<InspectionView> {
-  return ctx.em.transactional((tx) => rescheduleInspectionIn(tx, ctx, input));
+  return inTransaction(ctx.em, (tx) => rescheduleInspectionIn(tx, ctx, input));
 }
 
 /** `rescheduleInspection` in the caller's transaction. */
@@ -198,7 +199,7 @@ export async function appraiserNameOf(tx: Tx, inspection: Inspection): Promise<s
 
 /** Cancels an open inspection with a reason; the assignment keeps its status. */
 export async function cancelInspection(ctx: ServiceContext, input: CancelInspectionInput): Promise<InspectionView> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
     const before = snapshot(inspection);
     tx.assign(inspection, { status: 'cancelled', cancelReason: input.reason, updatedAt: new Date() });
@@ -210,7 +211,7 @@ export async function cancelInspection(ctx: ServiceContext, input: CancelInspect
 
 /** Marks an open inspection done and moves its assignment to inspected when it awaits that. */
 export async function completeInspection(ctx: ServiceContext, input: CompleteInspectionInput): Promise<InspectionView> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     // The assignment is locked before the inspection, as booking does, so the two never deadlock.
     const assignment = await loadAssignmentForUpdate(tx, await assignmentIdOf(tx, input.id));
     const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);

@@ -2,6 +2,7 @@ import type { AddNoteInput, ListNotesInput } from '@takst/contract';
 import { AssignmentEntity, type EntityManager, type Note, NoteEntity } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
 import { notFound } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { listNoteRows } from './read-model';
@@ -13,7 +14,7 @@ async function assertAssignmentExists(em: EntityManager, id: string): Promise<vo
 }
 
 export function addNote(ctx: ServiceContext, input: AddNoteInput): Promise<Note> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     await assertAssignmentExists(tx, input.assignmentId);
     const now = new Date();
     const note = tx.create(NoteEntity, {

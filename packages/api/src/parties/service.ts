@@ -10,6 +10,7 @@ import { recordAudit, snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
 import type { Page } from '../lib/keyset-search';
 import { lockKeyForTransaction } from '../lib/read-model';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import {
@@ -101,7 +102,7 @@ async function explainWriteFailure(em: EntityManager, error: unknown, organizati
 
 export async function createParty(ctx: ServiceContext, input: PartyInput): Promise<Party> {
   try {
-    return await ctx.em.transactional(async (tx) => createPartyIn(tx, ctx, input));
+    return await inTransaction(ctx.em, async (tx) => createPartyIn(tx, ctx, input));
   } catch (error) {
     throw await explainWriteFailure(ctx.em, error, input.organizationNumber);
   }
@@ -180,7 +181,7 @@ export async function explainPartyWriteFailure(
 /** Changes fields of a party at the version the caller read; the version column makes the UPDATE conditional on it. */
 export async function updateParty(ctx: ServiceContext, input: UpdatePartyInput): Promise<Party> {
   try {
-    return (await ctx.em.transactional((tx) => patchPartyIn(tx, ctx, input))).party;
+    return (await inTransaction(ctx.em, (tx) => patchPartyIn(tx, ctx, input))).party;
   } catch (error) {
     const { id, expectedVersion, patch } = input;
     throw await explainPartyWriteFailure(ctx.em, error, {

@@ -4,6 +4,7 @@ import { recordAudit, snapshot } from '../audit/record';
 import { notFound } from '../errors';
 import type { Page } from '../lib/keyset-search';
 import { lockKeyForTransaction } from '../lib/read-model';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { canonicalCadastreId, type PropertyRecord } from './mapper';
@@ -93,7 +94,7 @@ export async function upsertPropertyAtomically(
   input: PropertyInput,
 ): Promise<{ property: PropertyRecord; created: boolean }> {
   try {
-    return await ctx.em.transactional((tx) => upsertProperty(tx, ctx, input));
+    return await inTransaction(ctx.em, (tx) => upsertProperty(tx, ctx, input));
   } catch (error) {
     const identity = identityOf(input);
     if (!(error instanceof UniqueConstraintViolationException) || !identity) throw error;

@@ -21,6 +21,7 @@ import {
 import { loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import type { ReportRecord } from './mapper';
@@ -132,7 +133,7 @@ interface StatusChange {
 
 /** Locks the version, checks it may change, applies the change and audits it, in one transaction. */
 function changeReport(ctx: ServiceContext, change: StatusChange): Promise<ReportVersion> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const report = await loadReportForUpdate(tx, change.id);
     assertWritable(report, change.expectedVersion, change.from, change.verb);
     const before = snapshot(report);
@@ -153,7 +154,7 @@ function changeReport(ctx: ServiceContext, change: StatusChange): Promise<Report
 
 export function createDraft(ctx: ServiceContext, input: CreateReportDraftInput): Promise<ReportVersion> {
   return refusingConcurrentStart(() =>
-    ctx.em.transactional(async (tx) => {
+    inTransaction(ctx.em, async (tx) => {
       // The assignment's row lock queues concurrent starts of its report.
       const assignment = await loadAssignmentForUpdate(tx, input.assignmentId);
       assertKindFits(REPORT_KIND_BY_TYPE[assignment.type as AssignmentType], input.content, `A ${assignment.type}`);
@@ -220,7 +221,7 @@ function createVersion(
 }
 
 export async function updateDraft(ctx: ServiceContext, input: UpdateReportDraftInput): Promise<ReportVersion> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const report = await loadReportForUpdate(tx, input.id);
     assertWritable(report, input.expectedVersion, ['draft'], 'edited');
     assertKindFits(report.kind, input.content, `Report version ${report.number}`);
@@ -321,7 +322,7 @@ export const rejectReport = (ctx: ServiceContext, input: RejectReportInput) =>
 /** A new draft, numbered next, with the content of the latest delivered version. */
 export function reviseReport(ctx: ServiceContext, input: ReviseReportInput): Promise<ReportVersion> {
   return refusingConcurrentStart(() =>
-    ctx.em.transactional(async (tx) => {
+    inTransaction(ctx.em, async (tx) => {
       const assignmentId = input.assignmentId ?? (await loadNamedReport(tx, input.id)).assignmentId;
       await loadAssignmentForUpdate(tx, assignmentId);
       const latest = await latestVersion(tx, assignmentId);

@@ -3,6 +3,7 @@ import { type EntityManager, OptimisticLockError, type WebhookEndpoint, WebhookE
 import { recordAudit, type Snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
 import { selectRows } from '../lib/read-model';
+import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { allowedAddresses, UrlRefusedError } from './address';
@@ -66,7 +67,7 @@ async function lockEventSequence(tx: EntityManager): Promise<number> {
 export async function createWebhook(ctx: ServiceContext, input: CreateWebhookInput): Promise<WebhookWithSecret> {
   await assertUrlAllowed(ctx.em, input.url);
   const secret = generateWebhookSecret();
-  const endpoint = await ctx.em.transactional(async (tx) => {
+  const endpoint = await inTransaction(ctx.em, async (tx) => {
     const now = new Date();
     const created = tx.create(WebhookEndpointEntity, {
       id: uuidv7(now.getTime()),
@@ -140,7 +141,7 @@ export async function updateWebhook(ctx: ServiceContext, input: UpdateWebhookInp
   if (input.patch.url !== undefined) await assertUrlAllowed(ctx.em, input.patch.url);
   const conflict = (current: number) => versionConflict(`Webhook endpoint ${input.id}`, current, input.expectedVersion);
   try {
-    return await ctx.em.transactional(async (tx) => {
+    return await inTransaction(ctx.em, async (tx) => {
       const endpoint = await loadEndpoint(tx, input.id);
       if (endpoint.version !== input.expectedVersion) throw conflict(endpoint.version);
       const now = new Date();
@@ -166,7 +167,7 @@ export async function updateWebhook(ctx: ServiceContext, input: UpdateWebhookInp
 
 /** Deletes the endpoint with its deliveries and their attempts; queued jobs for them find nothing to do. */
 export async function deleteWebhook(ctx: ServiceContext, id: string): Promise<void> {
-  await ctx.em.transactional(async (tx) => {
+  await inTransaction(ctx.em, async (tx) => {
     const endpoint = await loadEndpoint(tx, id);
     recordAudit(tx, ctx, {
       entityType: ENTITY_TYPE,
@@ -183,7 +184,7 @@ export async function deleteWebhook(ctx: ServiceContext, id: string): Promise<vo
 /** A new secret; the old one keeps signing too (a second signature) for 24 hours. */
 export async function rotateWebhookSecret(ctx: ServiceContext, id: string): Promise<WebhookWithSecret> {
   const secret = generateWebhookSecret();
-  const endpoint = await ctx.em.transactional(async (tx) => {
+  const endpoint = await inTransaction(ctx.em, async (tx) => {
     const current = await loadEndpoint(tx, id);
     const before = auditSnapshot(current);
     const now = new Date();
@@ -215,7 +216,7 @@ async function notifyDispatchers(tx: EntityManager): Promise<void> {
 const REQUEUE = `status = 'pending', round_attempts = 0, next_attempt_at = now(), wants_job = true, updated_at = now()`;
 
 export async function redeliver(ctx: ServiceContext, deliveryId: string) {
-  await ctx.em.transactional(async (tx) => {
+  await inTransaction(ctx.em, async (tx) => {
     const [delivery] = await execute<{ endpointId: string; enabled: boolean }>(
       tx,
       `select d.endpoint_id as "endpointId", w.enabled from webhook_deliveries d
@@ -246,7 +247,7 @@ export async function redeliver(ctx: ServiceContext, deliveryId: string) {
  * endpoint was disabled) are created. Receivers drop repeats by `webhook-id`.
  */
 export async function recover(ctx: ServiceContext, input: RecoverInput): Promise<{ queued: number }> {
-  return ctx.em.transactional(async (tx) => {
+  return inTransaction(ctx.em, async (tx) => {
     const endpoint = await loadEndpoint(tx, input.endpointId);
     if (!endpoint.enabled) throw endpointDisabled(endpoint.id);
     const [counts] = await execute<{ queued: string }>(
