@@ -1,4 +1,4 @@
-import { GLOBAL_HELP, parseCommandArgs } from './cli/args';
+import { GLOBAL_HELP, parseCommandArgs, splitCommandLine } from './cli/args';
 import { type Command, connector } from './cli/command';
 import { EXIT, type ExitCode } from './cli/exit-codes';
 import { type Io, writeLine } from './cli/io';
@@ -27,10 +27,12 @@ const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c
 export const EXIT_CODES_HELP = `Exit codes:
   0    done
   1    some rows or items failed, or the platform refused the operation
-  2    usage: bad flags, arguments, configuration or input file; nothing was sent
+  2    usage: bad flags, arguments or configuration, a missing or unreadable input file, or an
+       output file that cannot be written; nothing was sent
   3    authentication: no valid API key, or a scope is missing
   4    not found
-  5    the platform could not be reached or failed (network, 5xx, rate limit after retries)
+  5    the platform could not be reached or failed (network, 5xx, rate limit after retries); an
+       import continues with --resume
   130  interrupted (Ctrl-C); an import continues with --resume`;
 
 function mainHelp(): string {
@@ -38,7 +40,7 @@ function mainHelp(): string {
   const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `takst ${VERSION}: the Takst Platform on the command line
 
-Usage: takst <command> [options]
+Usage: takst [global options] <command> [options]
 
 Commands:
 ${list}
@@ -65,22 +67,39 @@ Run "takst ${group} <command> --help" for its options.`;
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
-async function dispatch(argv: string[], io: Io): Promise<ExitCode> {
-  const [first, second] = argv;
-  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
-    await writeLine(first === undefined ? io.stderr : io.stdout, mainHelp());
-    return first === undefined ? EXIT.usage : EXIT.ok;
-  }
+const misplacedOption = (option: string) =>
+  `takst: ${option} is not a global option; a command's own options go after it ("takst <command> --help")`;
+
+/** A command line without a command: the help, the version, or a misplaced option. */
+async function withoutCommand(globals: string[], rest: string[], io: Io): Promise<ExitCode> {
+  const [first] = rest;
   if (first === '--version' || first === '-v') {
     await writeLine(io.stdout, VERSION);
     return EXIT.ok;
   }
-  const isGroup = GROUPS.has(first);
-  const name = isGroup && second !== undefined && !second.startsWith('-') ? `${first} ${second}` : first;
+  if (first !== undefined) {
+    await writeLine(io.stderr, misplacedOption(first));
+    return EXIT.usage;
+  }
+  const helpAsked = wantsHelp(globals);
+  await writeLine(helpAsked ? io.stdout : io.stderr, mainHelp());
+  return helpAsked ? EXIT.ok : EXIT.usage;
+}
+
+async function dispatch(argv: string[], io: Io): Promise<ExitCode> {
+  const { words, globals, rest } = splitCommandLine(argv, (word) => GROUPS.has(word));
+  const [first, second] = words;
+  if (first === undefined) return withoutCommand(globals, rest, io);
+  if (first === 'help') {
+    await writeLine(io.stdout, mainHelp());
+    return EXIT.ok;
+  }
+  const name = words.join(' ');
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command && isGroup) {
-    const helpAsked = second !== undefined && wantsHelp([second]);
-    if (second !== undefined && !helpAsked) await writeLine(io.stderr, `takst: unknown command "${name}"\n`);
+  if (!command && GROUPS.has(first)) {
+    const helpAsked = second === undefined && wantsHelp(globals);
+    if (second !== undefined) await writeLine(io.stderr, `takst: unknown command "${name}"\n`);
+    else if (rest[0] !== undefined) await writeLine(io.stderr, `${misplacedOption(rest[0])}\n`);
     await writeLine(helpAsked ? io.stdout : io.stderr, groupHelp(first));
     return helpAsked ? EXIT.ok : EXIT.usage;
   }
@@ -88,7 +107,7 @@ async function dispatch(argv: string[], io: Io): Promise<ExitCode> {
     await writeLine(io.stderr, `takst: unknown command "${first}"; run "takst --help" for the commands`);
     return EXIT.usage;
   }
-  const args = argv.slice(name.split(' ').length);
+  const args = [...globals, ...rest];
   if (wantsHelp(args)) {
     await writeLine(io.stdout, `${command.help}\n\n${GLOBAL_HELP}`);
     return EXIT.ok;

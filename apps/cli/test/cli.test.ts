@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Assignment, TakstClient } from '@takst/sdk';
@@ -76,6 +78,15 @@ async function untilBatchesDone(stateFile: string, atLeast: number, exited: Prom
   if (ended) throw new Error('the import ended before it could be stopped');
 }
 
+/** A URL where nothing listens. */
+async function closedUrl(): Promise<string> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
 describe('takst import and export against the platform', () => {
   it('imports a CSV with bad rows: each error with its line number, the good rows in', async () => {
     const lines = rows(6, 'bad-rows', 'Badgata', '1101');
@@ -117,7 +128,9 @@ describe('takst import and export against the platform', () => {
     const resumed = await runCli([...args, '--resume'], env);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ rows: total, created: total, failed: 0, interrupted: false });
+    const summary = JSON.parse(resumed.stdout);
+    expect(summary).toMatchObject({ rows: total, created: total, failed: 0, interrupted: false, error: null });
+    expect(summary.resumedBatches).toBeGreaterThanOrEqual(afterInterrupt);
     expect(existsSync(stateFile)).toBe(false);
 
     const counts = await countsByStreet('Resumegata');
@@ -158,5 +171,64 @@ describe('takst import and export against the platform', () => {
       expect(reimport.code).toBe(0);
     }
     expect((await allAssignments(server.admin)).length).toBe(before);
+  });
+
+  it('reports what a second run of a finished import did: nothing created, every row unchanged', async () => {
+    const file = inputFile('rerun.csv', [CSV_HEADER, ...rows(40, 'rerun', 'Rerungata', '1104')]);
+    const args = ['import', file, '--batch-size', '10', '--quiet'];
+    const first = await runCli([...args, '--json'], env);
+    expect(JSON.parse(first.stdout)).toMatchObject({ rows: 40, created: 40, unchanged: 0 });
+
+    const again = await runCli([...args, '--json'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 40, created: 0, updated: 0, unchanged: 40, failed: 0 });
+    const human = await runCli(args, env);
+    expect(human.stdout).toMatch(/^Imported \S+rerun\.csv: 40 rows — 0 created, 0 updated, 40 unchanged, /);
+    const counts = await countsByStreet('Rerungata');
+    expect(counts.size).toBe(40);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('says an import failed and why, keeps the exit code, and advises --resume only when it can help', async () => {
+    const lines = [CSV_HEADER, ...rows(5, 'failing', 'Feilgata', '1105')];
+    const badKeyFile = inputFile('bad-key.csv', lines);
+    const noScopeFile = inputFile('no-scope.csv', lines);
+    const unreachableFile = inputFile('unreachable.csv', lines);
+    const reader = await server.admin.apiClients.create.mutate({ name: 'reader', scopes: ['assignments:read'] });
+    const [badKey, noScope, unreachable] = await Promise.all([
+      runCli(['import', badKeyFile, '--quiet'], { ...env, TAKST_API_KEY: `tk_${'x'.repeat(43)}` }),
+      runCli(['import', noScopeFile, '--quiet', '--json'], { ...env, TAKST_API_KEY: reader.apiKey }),
+      runCli(['import', unreachableFile, '--quiet'], { ...env, TAKST_URL: await closedUrl() }),
+    ]);
+
+    expect(badKey.code).toBe(3);
+    expect(badKey.stdout).toBe('');
+    expect(badKey.stderr).toContain(`takst: import of ${badKeyFile} failed: Unknown or revoked API key`);
+    expect(badKey.stderr).toContain('Nothing was imported.');
+    expect(badKey.stderr).not.toContain('--resume');
+    expect(existsSync(`${badKeyFile}.takst-import.json`)).toBe(false);
+
+    expect(noScope.code).toBe(3);
+    expect(JSON.parse(noScope.stdout)).toMatchObject({
+      sent: true,
+      created: 0,
+      error: expect.stringContaining('MISSING_SCOPE'),
+    });
+    expect(noScope.stderr).toContain(`takst: import of ${noScopeFile} failed: `);
+    expect(noScope.stderr).not.toContain('--resume');
+
+    expect(unreachable.code).toBe(5);
+    expect(unreachable.stdout).toBe('');
+    expect(unreachable.stderr).toContain(
+      `takst: import of ${unreachableFile} failed: Cannot reach the platform: connect ECONNREFUSED`,
+    );
+    expect(unreachable.stderr).toContain('run the same command with --resume');
+    for (const line of unreachable.stderr.trim().split('\n')) {
+      expect(line.match(/Cannot reach/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(line).not.toContain('Could not reach');
+    }
+    const resumed = await runCli(['import', unreachableFile, '--quiet', '--json', '--resume'], env);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ created: 5, error: null });
   });
 });

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Assignment } from '@takst/sdk';
@@ -8,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/server';
 import { main } from '../src/main';
 import { testIo } from './support/capture';
+import { CSV_HEADER, csvRows } from './support/fake-platform';
+import { tempDir } from './support/temp';
 
+const dir = tempDir('commands');
 let server: TestServer;
 let receiver: Server;
 let receiverUrl: string;
@@ -119,6 +124,51 @@ describe('exit codes', () => {
     expect(unreachable.stderr).toContain('Cannot reach the platform');
   });
 
+  it('says the cause of an error once', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    closed.close();
+    const unreachable = { TAKST_URL: `http://127.0.0.1:${port}`, TAKST_API_KEY: server.adminKey };
+    const refused = `Cannot reach the platform: connect ECONNREFUSED 127.0.0.1:${port}`;
+
+    const listed = await takst(['assignments', 'list'], unreachable);
+    expect(listed).toMatchObject({ code: 5, stderr: `takst: ${refused}\n` });
+    const exported = await takst(['export', '--quiet'], unreachable);
+    expect(exported.code).toBe(5);
+    const lines = exported.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe(`takst: ${refused}`);
+    expect(lines.slice(0, -1).every((line) => line.startsWith(`${refused}; going on from the last row in `))).toBe(
+      true,
+    );
+  });
+
+  it('names a file it cannot read or write in one line, exit 2', async () => {
+    const missing = path.join(dir, 'missing.csv');
+    expect(await takst(['import', missing])).toMatchObject({
+      code: 2,
+      stderr: `takst: Cannot read ${missing}: no such file or directory\n`,
+    });
+    const folder = path.join(dir, 'folder.csv');
+    mkdirSync(folder);
+    expect(await takst(['import', folder])).toMatchObject({
+      code: 2,
+      stderr: `takst: Cannot read ${folder}: a directory, not a file\n`,
+    });
+    const file = path.join(dir, 'present.csv');
+    writeFileSync(file, `${CSV_HEADER}\n${csvRows(1).join('\n')}\n`);
+    const mapping = path.join(dir, 'missing.json');
+    expect(await takst(['import', file, '--mapping', mapping])).toMatchObject({
+      code: 2,
+      stderr: `takst: Cannot read the mapping file ${mapping}: no such file or directory\n`,
+    });
+    const output = path.join(dir, 'no', 'such', 'folder.csv');
+    expect(await takst(['export', '-o', output])).toMatchObject({
+      code: 2,
+      stderr: `takst: Cannot write ${output}: no such file or directory\n`,
+    });
+  });
+
   it('--help on every command, exit 0', async () => {
     for (const command of [
       ['import'],
@@ -143,7 +193,37 @@ describe('exit codes', () => {
     const linked = fileURLToPath(new URL('../../../node_modules/.bin/takst', import.meta.url));
     const help = spawnSync(linked, ['--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage: takst <command>');
+    expect(help.stdout).toContain('Usage: takst [global options] <command>');
+  });
+});
+
+describe('global options', () => {
+  it('work before the command, between its words, and after it', async () => {
+    const assignment = await create('Globalgata 1');
+    const connection = ['--url', server.url, '--api-key', server.adminKey];
+    const before = await takst([...connection, '--json', 'assignments', 'get', assignment.reference], {});
+    expect(before.stderr).toBe('');
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({ id: assignment.id });
+    const between = await takst(
+      ['assignments', `--url=${server.url}`, 'get', assignment.id, '--api-key', server.adminKey],
+      {},
+    );
+    expect(between).toMatchObject({ code: 0, stderr: '' });
+    expect(between.stdout).toContain(`reference: ${assignment.reference}`);
+    const after = await takst(['assignments', 'get', assignment.id, ...connection], {});
+    expect(after.code).toBe(0);
+
+    expect((await takst(['--json', '--help'], {})).stdout).toContain('Usage: takst');
+    expect((await takst(['--url', server.url, 'import', '--help'], {})).stdout).toContain('Usage: takst import');
+    for (const misplaced of [
+      ['--status', 'received', 'assignments', 'list'],
+      ['assignments', '--status', 'received', 'list'],
+    ]) {
+      const refused = await takst(misplaced, {});
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('takst: --status is not a global option');
+    }
   });
 });
 

@@ -136,13 +136,25 @@ describe('takst import (against an in-memory platform)', () => {
     );
   });
 
-  it('sends a batch again under the same key, so the platform replays it', async () => {
+  it('runs a second import of the same file again rather than replaying the first: it reports the rows unchanged', async () => {
     const file = inputFile('again.csv', [CSV_HEADER, ...csvRows(20)]);
     const platform = new FakePlatform();
     await runImport(options(file, { batchSize: 10 }), testIo(), () => platform);
     const io = testIo();
     expect(await runImport(options(file, { batchSize: 10 }), io, () => platform)).toBe(EXIT.ok);
-    expect(new Set(platform.calls).size).toBe(2);
-    expect(JSON.parse(io.stdout.text)).toMatchObject({ created: 20 });
+    expect(new Set(platform.calls).size).toBe(4);
+    expect(JSON.parse(io.stdout.text)).toMatchObject({ created: 0, updated: 0, unchanged: 20 });
+    expect([...platform.creations.values()].every((times) => times === 1)).toBe(true);
+  });
+
+  it('sends a batch whose answer was lost again under its key, and counts the replayed answer once', async () => {
+    const file = inputFile('lost.csv', [CSV_HEADER, ...csvRows(20)]);
+    const platform = new FakePlatform();
+    platform.loseAnswer = (call) => call === 1;
+    const io = testIo();
+    expect(await runImport(options(file, { batchSize: 10, concurrency: 1 }), io, () => platform)).toBe(EXIT.ok);
+    expect(platform.calls).toHaveLength(3);
+    expect(platform.calls[1]).toBe(platform.calls[0]);
+    expect(JSON.parse(io.stdout.text)).toMatchObject({ created: 20, unchanged: 0 });
   });
 });

@@ -12,7 +12,7 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
-export const GLOBAL_HELP = `Global options:
+export const GLOBAL_HELP = `Global options (before or after the command):
   --url <url>          the platform, e.g. https://takst.example.no (env TAKST_URL)
   --api-key <key>      an API key, tk_... (env TAKST_API_KEY)
   --profile <name>     a profile of the config file (env TAKST_PROFILE; "default" when unset)
@@ -96,4 +96,48 @@ export function parseCommandArgs(args: string[], options: OptionSpec, command: s
   } catch (error) {
     throw usageError(`${(error as Error).message}\nRun "takst ${command} --help" for usage.`);
   }
+}
+
+export interface CommandLine {
+  /** The command's words: ["import"], ["assignments", "list"]; fewer when it is incomplete. */
+  words: string[];
+  /** Global options given before or between the command's words, as typed. */
+  globals: string[];
+  /** Everything after the command's words. */
+  rest: string[];
+}
+
+/**
+ * Finds the command in a command line whose global options may come first:
+ * `takst --url U assignments --json list --all` → words [assignments, list],
+ * globals [--url, U, --json], rest [--all]. util.parseArgs tells which global options take a
+ * value; it stops at the first option that is not global, which only a command understands.
+ */
+export function splitCommandLine(argv: string[], isGroup: (word: string) => boolean): CommandLine {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: GLOBAL_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const words: string[] = [];
+  const globals: string[] = [];
+  let next = 0;
+  for (const token of tokens) {
+    const [first] = words;
+    if (first !== undefined && (!isGroup(first) || words.length === 2)) break;
+    // -hq: one argument, several tokens; the whole argument was taken with its first.
+    if (token.index < next) continue;
+    if (token.kind === 'positional') {
+      words.push(token.value);
+      next = token.index + 1;
+    } else if (token.kind === 'option' && Object.hasOwn(GLOBAL_OPTIONS, token.name)) {
+      next = token.index + (token.value !== undefined && !token.inlineValue ? 2 : 1);
+      globals.push(...argv.slice(token.index, next));
+    } else {
+      break;
+    }
+  }
+  return { words, globals, rest: argv.slice(next) };
 }

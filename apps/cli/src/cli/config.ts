@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from './exit-codes';
+import { fileProblem } from './file-errors';
 
 /** Where and as whom to call the platform. */
 export interface Connection {
@@ -33,7 +34,7 @@ function readProfiles(file: string): Record<string, Profile> | undefined {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw usageError(`Cannot read the profile file ${file}: ${(error as Error).message}`);
+    throw usageError(`Cannot read the profile file ${file}: ${fileProblem(error)}`);
   }
   let parsed: unknown;
   try {

@@ -1,4 +1,5 @@
 import { CliError, EXIT, type ExitCode } from './exit-codes';
+import { describeFileError, isFileError } from './file-errors';
 
 /** What the platform puts in `error.data` (see the API conventions in the root README). */
 interface ErrorData {
@@ -31,11 +32,6 @@ const isCallError = (error: unknown) =>
   error instanceof Error &&
   (/^(TRPCClientError|TakstError|HttpCallError)$/.test(error.name) || dataOf(error)?.code !== undefined);
 
-/** A file the command was told to read or write that cannot be. */
-const isFileError = (error: unknown) =>
-  error instanceof Error &&
-  /^E(NOENT|ACCES|ISDIR|NOTDIR|PERM|EXIST)$/.test((error as NodeJS.ErrnoException).code ?? '');
-
 /** The exit code for an error a command ended with. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
@@ -66,23 +62,44 @@ export function isTransient(error: unknown): boolean {
   return code === undefined || TRANSIENT_CODES.has(code);
 }
 
+/**
+ * A call that got no answer because the connection failed: the SDK's `NETWORK_ERROR`, and the
+ * same code on the export route's own errors.
+ */
+const isNetworkFailure = (error: unknown) => (error as { code?: unknown }).code === 'NETWORK_ERROR';
+
+const MAX_CAUSES = 8;
+
+/**
+ * The messages of an error and its causes, each said once: a wrapper repeats its cause's
+ * message ("Could not reach <url>: fetch failed", then "fetch failed"), so a message already
+ * said is left out.
+ */
 function causeChain(error: Error): string {
-  const parts = [error.message];
+  let text = error.message;
   let cause = error.cause;
-  while (cause instanceof Error && parts.length < 4) {
-    if (!parts.includes(cause.message)) parts.push(cause.message);
-    cause = cause.cause;
+  for (let depth = 0; cause instanceof Error && depth < MAX_CAUSES; depth++, cause = cause.cause) {
+    if (cause.message && !text.includes(cause.message)) text += `: ${cause.message}`;
   }
-  return parts.join(': ');
+  return text;
+}
+
+/** What went wrong at the bottom of the chain: "connect ECONNREFUSED 127.0.0.1:3000". */
+function rootCause(error: Error): string {
+  let deepest = error;
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < MAX_CAUSES; depth++, cause = cause.cause) deepest = cause;
+  return deepest.message || ((deepest as NodeJS.ErrnoException).code ?? error.message);
 }
 
 /** One paragraph for stderr: the message, the stable error code, the request id to quote. */
 export function describeError(error: unknown): string {
-  if (error instanceof CliError || isFileError(error)) return (error as Error).message;
+  if (error instanceof CliError) return error.message;
+  if (isFileError(error)) return describeFileError(error as NodeJS.ErrnoException);
   if (!isCallError(error)) return error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const data = dataOf(error);
-  const message = error instanceof Error ? (data ? error.message : causeChain(error)) : String(error);
-  if (!data) return `Cannot reach the platform: ${message}`;
+  const call = error as Error;
+  const data = dataOf(call);
+  if (!data) return isNetworkFailure(call) ? `Cannot reach the platform: ${rootCause(call)}` : causeChain(call);
   const tags = [data.errorCode, data.requestId ? `request id ${data.requestId}` : undefined].filter(Boolean);
-  return tags.length > 0 ? `${message} (${tags.join(', ')})` : message;
+  return tags.length > 0 ? `${call.message} (${tags.join(', ')})` : call.message;
 }

@@ -14,7 +14,8 @@ export const importCommand: Command = {
 Checks every row first and reports each problem with its line number, then creates or updates
 the valid rows through assignments.bulkUpsert, in batches that each carry an idempotency key.
 A row is matched by external_system + external_id (its id in your system) or by reference, so
-importing a file again updates rather than duplicates.
+importing a file again updates rather than duplicates: rows already in are reported unchanged
+(or updated), not created.
 
 Ctrl-C stops cleanly: no new batches are sent, the ones in flight are waited for, and the
 progress is kept in <file>.takst-import.json; run the same command with --resume to continue
@@ -45,8 +46,9 @@ Options:
   --format <csv|ndjson>    when the file name does not tell
   --quiet                  no progress
 
-Exit: 0 every row imported; 1 some rows invalid or refused (see the failures file);
-2 bad arguments, mapping or file; 3/4/5 as for every command; 130 interrupted (use --resume).`,
+Exit: 0 every row imported; 1 some rows invalid or refused (see the failures file), or a batch
+refused as a whole; 2 bad arguments, mapping or file; 3 bad key or missing scope; 5 the platform
+unreachable or failing (continue with --resume); 130 interrupted (continue with --resume).`,
   options: {
     mapping: { type: 'string' },
     'dry-run': { type: 'boolean' },

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -5,7 +6,8 @@ import { finished } from 'node:stream/promises';
 import type { Assignment } from '@takst/sdk';
 import type { BulkApi, ExportFilters, ExportPage } from '../bulk-api';
 import type { Connection } from '../cli/config';
-import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { EXIT, type ExitCode, usageError } from '../cli/exit-codes';
+import { fileProblem } from '../cli/file-errors';
 import { type Io, write, writeLine } from '../cli/io';
 import { count } from '../cli/output';
 import { describeError } from '../cli/platform-errors';
@@ -101,11 +103,22 @@ async function copy(options: ExportOptions, io: Io, sources: ExportSources, out:
   return copyPages(options, io, sources.pages, out, progress);
 }
 
+/** The output file's stream, open: a file that cannot be written is refused before anything is fetched. */
+async function openOutput(output: string, partial: string): Promise<Writable> {
+  const out = createWriteStream(partial);
+  try {
+    await once(out, 'open');
+  } catch (error) {
+    throw usageError(`Cannot write ${output}: ${fileProblem(error)}`);
+  }
+  return out;
+}
+
 /** `takst export`: every assignment the filters match, as CSV or NDJSON, in constant memory. */
 export async function runExport(options: ExportOptions, io: Io, sources: ExportSources): Promise<ExitCode> {
   const started = io.now();
   const partial = options.output ? `${options.output}.partial` : undefined;
-  const out: Writable = partial ? createWriteStream(partial) : io.stdout;
+  const out: Writable = options.output && partial ? await openOutput(options.output, partial) : io.stdout;
   const progress = new Progress(io.stderr, {
     unit: 'rows',
     tty: io.stderr.isTTY === true,

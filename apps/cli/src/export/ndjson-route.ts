@@ -6,16 +6,21 @@ import { isTransient } from '../cli/platform-errors';
 
 export const EXPORT_NDJSON_PATH = '/api/assignments/export.ndjson';
 
-/** A refusal or failure of a call outside tRPC, shaped like one of tRPC's: `data` as in `error.data`. */
+/**
+ * A refusal or failure of a call outside tRPC, shaped like the SDK's errors: `data` as in
+ * `error.data`, and `code` 'NETWORK_ERROR' when the platform could not be reached.
+ */
 export class HttpCallError extends Error {
   override readonly name = 'HttpCallError';
+  readonly code: 'NETWORK_ERROR' | undefined;
 
   constructor(
     message: string,
     readonly data?: { code: string; httpStatus: number; errorCode?: string; requestId?: string | null },
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; unreachable?: boolean },
   ) {
     super(message, options);
+    this.code = options?.unreachable ? 'NETWORK_ERROR' : undefined;
   }
 }
 
@@ -82,7 +87,7 @@ async function* linesOfOneRequest(
       signal,
     });
   } catch (error) {
-    throw new HttpCallError(`Cannot reach the platform: ${(error as Error).message}`, undefined, { cause: error });
+    throw new HttpCallError(`Could not reach ${connection.url}`, undefined, { cause: error, unreachable: true });
   }
   if (!response.ok || !response.body) throw await refusal(response);
   let rest: Buffer = Buffer.alloc(0);

@@ -42,12 +42,16 @@ async function* batchesOf(rows: AsyncGenerator<SourceRow[]>, size: number): Asyn
 const itemsOf = (batch: Batch) => batch.rows.map((row) => (row.outcome as { item: BulkUpsertItem }).item);
 
 /**
- * The batch's idempotency key: the file's content, the batch's position and its items. A batch
- * sent again — a retry, a resumed import, a second run of the same file within the platform's
- * 24 hours — is answered from the first time, never done twice.
+ * The batch's idempotency key: the import's run id (kept in its resume state), the batch's
+ * position and its items. Sent again within the import — a retry after a lost answer, or a
+ * resume after a crash — a batch is answered from the first time, never done twice, and the
+ * answer is counted once, as the first one never was. A new import of the same file gets a new
+ * run id, so it is not handed the first import's answers (the platform's replays look exactly
+ * like first answers): its batches run again, and what they report (unchanged rows, say) is what
+ * that import did. Rows are matched by their keys, so running again never duplicates.
  */
-export function batchKey(fileSha256: string, index: number, items: BulkUpsertItem[]): string {
-  const digest = createHash('sha256').update(`${fileSha256}\n${index}\n`).update(JSON.stringify(items)).digest('hex');
+export function batchKey(runId: string, index: number, items: BulkUpsertItem[]): string {
+  const digest = createHash('sha256').update(`${runId}\n${index}\n`).update(JSON.stringify(items)).digest('hex');
   return `takst-import-${digest.slice(0, 48)}`;
 }
 
@@ -68,7 +72,6 @@ export class BatchSender {
   readonly #state: ImportState;
   readonly #failures: FailuresFile;
   readonly #progress: Progress;
-  readonly #fileSha256: string;
   #stopped: unknown;
 
   constructor(
@@ -84,7 +87,6 @@ export class BatchSender {
     this.#api = api;
     this.#state = state;
     this.#failures = failures;
-    this.#fileSha256 = validation.fileSha256;
     this.#progress = new Progress(io.stderr, {
       unit: 'rows',
       total: validation.valid,
@@ -127,7 +129,7 @@ export class BatchSender {
 
   async #send(batch: Batch): Promise<void> {
     const items = itemsOf(batch);
-    const key = batchKey(this.#fileSha256, batch.index, items);
+    const key = batchKey(this.#state.runId, batch.index, items);
     // Beyond the SDK's own quick retries: a long import should outlast a platform restart.
     const output = await withRetries(() => this.#api.bulkUpsert(items, key), {
       baseDelayMs: 1000,

@@ -1,15 +1,16 @@
 import type { BulkApi } from '../bulk-api';
 import { EXIT, type ExitCode } from '../cli/exit-codes';
+import { checkReadableFile } from '../cli/file-errors';
 import { type Io, writeLine } from '../cli/io';
 import { count } from '../cli/output';
 import { describeError, exitCodeOf } from '../cli/platform-errors';
 import { BatchSender } from './batches';
 import { FailuresFile, failuresPathOf } from './failures';
-import { checkAll, type Validation } from './first-pass';
+import { checkAll } from './first-pass';
 import { mappingHash } from './mapping';
 import type { ImportOptions } from './options';
 import { type ImportIdentity, ImportState, statePathOf } from './state';
-import { emptySummary, printSummary } from './summary';
+import { emptySummary, printSummary, type Summary } from './summary';
 
 export type { ImportOptions } from './options';
 
@@ -21,36 +22,41 @@ async function stateFor(
 ): Promise<{ state: ImportState | undefined; statePath: string }> {
   const statePath = statePathOf(options.file);
   if (options.dryRun) return { state: undefined, statePath };
-  const earlier = ImportState.load(statePath, identity);
-  if (options.resume && !earlier) {
-    await writeLine(io.stderr, `No interrupted import of ${options.file} to resume; starting from the beginning`);
+  if (options.resume) {
+    const earlier = ImportState.load(statePath, identity);
+    if (!earlier) {
+      await writeLine(io.stderr, `No interrupted import of ${options.file} to resume; starting from the beginning`);
+    }
+    return { state: earlier, statePath };
   }
-  if (!options.resume && earlier) {
+  if (ImportState.exists(statePath)) {
     await writeLine(
       io.stderr,
-      `An interrupted import of ${options.file} was found (${earlier.doneBatches} of ${earlier.totalBatches} batches done); starting over. Pass --resume to continue it instead.`,
+      `An interrupted import of ${options.file} was found; starting over. Pass --resume to continue it instead.`,
     );
   }
-  return { state: options.resume ? earlier : undefined, statePath };
+  return { state: undefined, statePath };
 }
 
-/** The exit code of a run that sent batches, with what to do next when it did not finish. */
-async function ending(io: Io, state: ImportState, stopped: unknown, validation: Validation, failed: number) {
+/** How a run that sent batches ended, and its exit code. */
+function outcomeOf(io: Io, state: ImportState, stopped: unknown, summary: Summary) {
   if (state.doneBatches === state.totalBatches) {
-    return validation.invalid > 0 || failed > 0 ? EXIT.failed : EXIT.ok;
+    const code = summary.invalid > 0 || summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    return { code, interrupted: false, error: null, resumable: false };
   }
-  const interrupted = io.interrupt.aborted || stopped === undefined;
-  if (!interrupted) await writeLine(io.stderr, `takst: ${describeError(stopped)}`);
-  await writeLine(
-    io.stderr,
-    `Stopped after ${state.doneBatches} of ${state.totalBatches} batches; run again with --resume to continue.`,
-  );
-  return interrupted ? EXIT.interrupted : exitCodeOf(stopped);
+  if (io.interrupt.aborted || stopped === undefined) {
+    return { code: EXIT.interrupted, interrupted: true, error: null, resumable: true };
+  }
+  const code = exitCodeOf(stopped);
+  // Only a platform that could not be reached or failed may do better later; a bad key, a
+  // missing scope or a refused batch is answered the same again.
+  return { code, interrupted: false, error: describeError(stopped), resumable: code === EXIT.unavailable };
 }
 
 /** `takst import`: check every row, then upsert the valid ones in idempotent batches. */
 export async function runImport(options: ImportOptions, io: Io, connect: () => BulkApi): Promise<ExitCode> {
   const started = io.now();
+  checkReadableFile(options.file);
   const failuresPath = failuresPathOf(options.file, options.format);
   // A resume keeps the failures file as it was; the first pass then only reports.
   const resuming = options.resume && !options.dryRun && ImportState.exists(statePathOf(options.file));
@@ -81,6 +87,7 @@ export async function runImport(options: ImportOptions, io: Io, connect: () => B
   const failures = FailuresFile.continueAt(failuresPath, options.format, validation.header, failuresBytes);
   const state = earlier ?? ImportState.fresh(statePath, identity, totalBatches, failures.bytes);
   state.save();
+  const resumedBatches = state.doneBatches;
   const importer = new BatchSender(options, io, connect(), state, failures, validation);
   const doneBefore = importer.progress.done;
   const stopped = await importer.run();
@@ -89,12 +96,15 @@ export async function runImport(options: ImportOptions, io: Io, connect: () => B
   Object.assign(summary, state.counts, {
     sent: true,
     batchesDone: state.doneBatches,
+    resumedBatches,
     failuresFile: failures.bytes > 0 ? failuresPath : null,
-    interrupted: state.doneBatches < totalBatches && io.interrupt.aborted,
     seconds,
     rowsPerSecond: seconds > 0 ? (importer.progress.done - doneBefore) / seconds : 0,
   });
-  if (state.doneBatches === totalBatches) state.remove();
-  await printSummary(io, options.json, summary);
-  return ending(io, state, stopped, validation, summary.failed);
+  const { code, interrupted, error, resumable } = outcomeOf(io, state, stopped, summary);
+  Object.assign(summary, { interrupted, error });
+  // Nothing to resume from: a state file would only be in the way of the next run.
+  if (state.doneBatches === totalBatches || (state.doneBatches === 0 && !resumable)) state.remove();
+  await printSummary(io, options.json, summary, resumable);
+  return code;
 }

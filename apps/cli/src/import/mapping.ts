@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usageError } from '../cli/exit-codes';
+import { fileProblem } from '../cli/file-errors';
 import { type FieldValues, IGNORED_COLUMNS, IMPORT_COLUMNS, type ImportField } from '../columns';
 
 /**
@@ -51,11 +52,17 @@ function checkFields(record: Record<string, unknown>, where: string): void {
 export function loadMapping(file: string | undefined): Mapping {
   const mapping = defaultMapping();
   if (file === undefined) return mapping;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usageError(`Cannot read the mapping file ${file}: ${fileProblem(error)}`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw usageError(`Cannot read the mapping file ${file}: ${(error as Error).message}`);
+    throw usageError(`The mapping file ${file} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw usageError(`The mapping file ${file} must hold an object with "columns", "defaults" and "values"`);

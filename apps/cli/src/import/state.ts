@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { usageError } from '../cli/exit-codes';
 
@@ -24,7 +25,12 @@ export interface ImportIdentity {
  * the old state or the new one.
  */
 interface StoredState extends ImportIdentity {
-  version: 1;
+  version: 2;
+  /**
+   * This import's own id, part of every batch's idempotency key: a resumed import sends its
+   * batches under the same keys, a new import of the same file under new ones.
+   */
+  runId: string;
   totalBatches: number;
   /** Every batch below this index is done... */
   doneBelow: number;
@@ -50,7 +56,8 @@ export class ImportState {
   static fresh(path: string, identity: ImportIdentity, totalBatches: number, failuresBytes: number): ImportState {
     const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
     return new ImportState(path, {
-      version: 1,
+      version: 2,
+      runId: randomUUID(),
       ...identity,
       totalBatches,
       doneBelow: 0,
@@ -79,7 +86,9 @@ export class ImportState {
     } catch {
       throw usageError(`The resume state ${path} is damaged; delete it to start over`);
     }
-    if (state.version !== 1) throw usageError(`The resume state ${path} is from another version of takst`);
+    if (state.version !== 2) {
+      throw usageError(`The resume state ${path} is from another version of takst; run without --resume to start over`);
+    }
     if (state.fileSha256 !== identity.fileSha256) {
       throw usageError(`${identity.file} has changed since the interrupted import; run without --resume to start over`);
     }
@@ -89,6 +98,10 @@ export class ImportState {
       );
     }
     return new ImportState(path, state);
+  }
+
+  get runId(): string {
+    return this.#state.runId;
   }
 
   get counts(): Readonly<ImportCounts> {

@@ -14,10 +14,18 @@ export class FakePlatform implements BulkApi {
   readonly #answers = new Map<string, { input: string; output: BulkUpsertOutput }>();
   /** Runs before each call is answered; e.g. to interrupt halfway. */
   beforeAnswer: (call: number) => void | Promise<void> = () => undefined;
+  /** Calls whose answer is lost on the way back, after the work is done: as a dropped connection. */
+  loseAnswer: (call: number) => boolean = () => false;
 
   async bulkUpsert(items: BulkUpsertItem[], idempotencyKey: string): Promise<BulkUpsertOutput> {
     this.calls.push(idempotencyKey);
     await this.beforeAnswer(this.calls.length);
+    const output = this.#answer(idempotencyKey, items);
+    if (this.loseAnswer(this.calls.length)) throw lostAnswer();
+    return output;
+  }
+
+  #answer(idempotencyKey: string, items: BulkUpsertItem[]): BulkUpsertOutput {
     const input = JSON.stringify(items);
     const earlier = this.#answers.get(idempotencyKey);
     if (earlier) {
@@ -57,6 +65,13 @@ export class FakePlatform implements BulkApi {
   exportPage(): Promise<ExportPage> {
     throw new Error('not in this fake');
   }
+}
+
+/** What the SDK rejects with when a call got no answer: worth sending again under its key. */
+function lostAnswer(): Error {
+  const error = new Error('Could not reach the fake: socket hang up');
+  error.name = 'TakstError';
+  return error;
 }
 
 /** `count` CSV rows with the default columns, keyed crm/E-<n>. */
