@@ -1,13 +1,23 @@
 import type { IncomingMessage } from 'node:http';
-import { appRouter, createRootContext, DomainError, type Logger, openApiDocument, type Platform } from '@takst/api';
+import {
+  appRouter,
+  createRootContext,
+  DomainError,
+  type Logger,
+  openApiDocument,
+  type Platform,
+  refusalOfBadValue,
+} from '@takst/api';
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
+import { refuse } from './http-refusal';
 import { type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
 import { METRICS_PATH, OPENAPI_PATH } from './paths';
 import { requestIdOf } from './request-id';
+import { createTrpcGate } from './trpc-gate';
 
 export interface AppState {
   shuttingDown: boolean;
@@ -73,12 +83,25 @@ export function rateLimitHeaders(errors: ReadonlyArray<TRPCError | undefined>): 
   return seconds > 0 ? { 'retry-after': String(seconds) } : {};
 }
 
-/** Logs what went wrong inside a procedure; refusals (4xx) are the caller's business, not ours. */
+/**
+ * Logs what went wrong inside a procedure; refusals (4xx) are the caller's business, not ours.
+ * A value the database refused is answered as bad input, but logged (by SQLSTATE, without the
+ * values) in case it was ours after all.
+ */
 export function logProcedureError(logger: Logger, error: TRPCError, path: string | undefined, requestId?: string) {
-  if (error.code === 'INTERNAL_SERVER_ERROR') {
-    logger.error({ err: error.cause ?? error, path, requestId }, 'procedure failed');
-  }
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+  if (refusalOfBadValue(error)) logger.warn({ err: error.cause, path, requestId }, 'the database refused a value');
+  else logger.error({ err: error.cause ?? error, path, requestId }, 'procedure failed');
 }
+
+/** A path served for GET (and HEAD) only. */
+const getOnly: RequestHandler = (req, res) => {
+  res.setHeader('allow', 'GET, HEAD');
+  refuse(
+    res,
+    new DomainError('METHOD_NOT_SUPPORTED', 'METHOD_NOT_SUPPORTED', `${req.method} is not supported here; use GET`),
+  );
+};
 
 /** Everything but the tRPC fast path: health, readiness, tRPC's own adapter, 404s. */
 export function createApp(platform: Platform, state: AppState, metrics: Metrics): express.Express {
@@ -109,8 +132,16 @@ export function createApp(platform: Platform, state: AppState, metrics: Metrics)
     res.json(openApiDocument());
   });
 
+  app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
+
   app.use(
     '/trpc',
+    createTrpcGate({
+      platform,
+      maxBodyBytes: MAX_BODY_BYTES,
+      contextOf: (req, calls) => trpcContextFor(platform, req, calls),
+      responseHeaders: rateLimitHeaders,
+    }),
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,

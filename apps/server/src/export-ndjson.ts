@@ -5,10 +5,12 @@ import {
   type ExportPosition,
   KeyRevoked,
   KeyWatch,
+  type NdjsonBatch,
   NdjsonExport,
   type Platform,
   parseBearer,
   parseContinuation,
+  refusalOfBadValue,
 } from '@takst/api';
 import { type ExportFilters, exportContinuationSchema, exportFiltersSchema } from '@takst/contract';
 import type { Request, RequestHandler } from 'express';
@@ -109,8 +111,8 @@ function parse(query: Request['query']): ExportRequest {
  * whenever the client reads slower than the database: memory stays at two batches however long
  * the export.
  */
-async function stream(res: ServerResponse, exporter: NdjsonExport, key: KeyWatch): Promise<void> {
-  let pending = exporter.next(BATCH_LINES);
+async function stream(res: ServerResponse, exporter: NdjsonExport, key: KeyWatch, first: NdjsonBatch): Promise<void> {
+  let pending = Promise.resolve(first);
   for (let batches = 0; ; batches++) {
     // Revoked while the batch is read (or while the client was slow): the batch is dropped, and
     // nothing more is read or sent.
@@ -138,14 +140,22 @@ export function exportNdjson(platform: Platform): RequestHandler {
     let key: KeyWatch | undefined;
     try {
       let exporter: NdjsonExport;
+      let first: NdjsonBatch;
       try {
         const actor = await authorizeHttpCall(platform, req.headers.authorization ?? null, 'assignments:read');
         key = new KeyWatch(platform.apiKeys, parseBearer(req.headers.authorization ?? null) ?? '', actor.clientId);
         const { filters, after } = parse(req.query);
         exporter = await NdjsonExport.open(platform.orm.em.fork(), filters, after);
+        // Read before the status goes out, so that an export failing at once answers with an
+        // error status rather than a 200 cut short.
+        first = await exporter.next(BATCH_LINES);
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        refuse(res, error);
+        const refusal = error instanceof DomainError ? error : refusalOfBadValue(error);
+        if (!refusal) throw error;
+        if (refusal !== error) {
+          platform.logger.warn({ err: error, requestId: res.locals.requestId }, 'the database refused a value');
+        }
+        refuse(res, refusal);
         return;
       }
       const watch = key;
@@ -153,7 +163,7 @@ export function exportNdjson(platform: Platform): RequestHandler {
       res.once('close', () => watch.stop());
       res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
       try {
-        await stream(res, exporter, watch);
+        await stream(res, exporter, watch, first);
         res.end();
       } catch (error) {
         const context = { requestId: res.locals.requestId, continuation: exporter.continuation };

@@ -44,6 +44,11 @@ function serializeError(error: unknown, depth = 0): unknown {
   };
 }
 
+/**
+ * Logs go to stdout synchronously. pino's default asynchronous stream flushes at exit in a loop
+ * that retries a failed write every 100 ms forever, so a closed pipe (a `| tee` ended by the same
+ * Ctrl-C) kept the process from exiting; written at once, a write that meets EPIPE turns logging off.
+ */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: DestinationStream) {
   return pino(
     {
@@ -52,6 +57,6 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: De
       redact: ['authorization', 'headers.authorization', 'apiKey'],
       serializers: { err: serializeError },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -1,10 +1,11 @@
 import { createPlatform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import { type Config, ConfigError, loadConfig } from './config';
-import { seedDemoData } from './demo/seed';
+import { reportDemoNotAdded, seedDemoData } from './demo/seed';
+import { StartupError } from './embedded-postgres';
 import { createLogger } from './logger';
 import { runMigrations, withStartupLock } from './migrate';
-import { openDatabase, startServer } from './server';
+import { openDatabase, type RunningServer, startServer } from './server';
 import { startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
 
 const USAGE = `usage: takst-server [serve|migrate|demo|worker] [--demo]
@@ -42,15 +43,28 @@ async function withMigratedDatabase(config: Config, logger: Logger, work: (orm: 
   }
 }
 
-/** SIGTERM/SIGINT run `close` and exit 0 (1 if it fails); a second signal exits at once. */
+/**
+ * A signal repeated this soon is the same request: under `npm start` a Ctrl-C or a signal to the
+ * process group reaches the server twice, directly and relayed by npm.
+ */
+const REPEAT_WINDOW_MS = 2_000;
+
+/**
+ * SIGTERM/SIGINT run `close` and exit 0 (1 if it fails). Another signal within REPEAT_WINDOW_MS
+ * is ignored; a later one exits at once.
+ */
 function exitOnSignal(logger: Logger, close: () => Promise<void>) {
-  let signalled = false;
+  let firstAt: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < REPEAT_WINDOW_MS) {
+        logger.info({ signal }, 'signal repeated: still shutting down');
+        return;
+      }
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
-    signalled = true;
+    firstAt = Date.now();
     logger.info({ signal }, 'shutting down');
     close().then(
       () => process.exit(0),
@@ -65,8 +79,12 @@ function exitOnSignal(logger: Logger, close: () => Promise<void>) {
 }
 
 async function serve(config: Config, logger: Logger, demoData: boolean) {
-  const server = await startServer({ config, logger, demoData });
-  exitOnSignal(logger, () => server.close());
+  // Listening for signals before start-up (and before the server logs that it listens), so a
+  // SIGTERM at any point stops everything in order instead of killing the process outright.
+  let server: Promise<RunningServer> | undefined;
+  exitOnSignal(logger, async () => (await server)?.close());
+  server = startServer({ config, logger, demoData });
+  await server;
 }
 
 /** The webhook delivery worker alone, against the shared database (an embedded one would be its own). */
@@ -113,11 +131,8 @@ async function main(): Promise<void> {
   if (command === 'demo') {
     return withMigratedDatabase(config, logger, async (orm) => {
       const outcome = await seedDemoData(createPlatform(orm, logger), logger);
-      console.error(
-        outcome.seeded
-          ? `Demo data created: ${outcome.assignments} assignments.`
-          : 'The database already holds assignments; demo data is only added to an empty one.',
-      );
+      if (outcome.seeded) console.error(`Demo data created: ${outcome.assignments} assignments.`);
+      else reportDemoNotAdded(logger, config);
     });
   }
   if (command === 'worker') return runWorker(config, logger);
@@ -125,6 +140,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  if (error instanceof StartupError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, closeEventStreams, createPlatform, type Platform } from '@takst/api';
+import { appRouter, closeEventStreams, createPlatform, type Platform, refusalOfJsonText } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
 import { createApp, logProcedureError, MAX_BODY_BYTES, rateLimitHeaders, trpcContextFor } from './app';
 import { bootstrapAdmin } from './bootstrap';
 import type { Config } from './config';
-import { seedDemoData } from './demo/seed';
+import { reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { Metrics } from './metrics';
 import { runMigrations, withStartupLock } from './migrate';
@@ -72,7 +72,9 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         config.TAKST_BOOTSTRAP_ADMIN_KEY,
         printOnce ?? ((m) => process.stderr.write(`${m}\n`)),
       );
-      if (demoData || config.TAKST_DEMO_DATA) await seedDemoData(ready, logger);
+      if ((demoData || config.TAKST_DEMO_DATA) && !(await seedDemoData(ready, logger)).seeded) {
+        reportDemoNotAdded(logger, config);
+      }
     });
     configureApiWebhooks(orm, config);
     if (config.TAKST_WEBHOOK_WORKER) webhooks = await startConfiguredWebhookWorker(config, database.url, logger);
@@ -91,15 +93,21 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         router: appRouter,
         prefix: '/trpc/',
         maxBodyBytes: MAX_BODY_BYTES,
+        refuseBody: refusalOfJsonText,
         createContext: (req, request) => trpcContextFor(running, req, request.calls),
         onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
         responseHeaders: rateLimitHeaders,
       })
     : undefined;
   const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
-    logger.error({ err: error, requestId: requestIdOf(req) }, 'request failed outside any handler');
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-    res.end();
+    const requestId = requestIdOf(req);
+    logger.error({ err: error, requestId }, 'request failed outside any handler');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal server error', requestId } }));
   };
   const server = createServer((req, res) => {
     // Whatever a request does, it must never take the process down with it.

@@ -9,6 +9,7 @@ import {
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
+import { endAfterBody, readBody } from './request-body';
 
 type CallType = 'query' | 'mutation';
 
@@ -17,6 +18,8 @@ export interface FastPathOptions<TRouter extends AnyTRPCRouter> {
   /** Where tRPC is mounted, e.g. `/trpc/`. */
   prefix: string;
   maxBodyBytes: number;
+  /** Refuses a body before it is parsed (e.g. for holding too many values); null lets it through. */
+  refuseBody?(body: string, calls: number): TRPCError | null;
   /** `calls`: how many procedure calls the request carries, as tRPC's `info.calls.length`. */
   createContext(req: IncomingMessage, request: { calls: number }): inferRouterContext<TRouter>;
   onError(opts: { error: TRPCError; path: string | undefined; ctx: inferRouterContext<TRouter> | undefined }): void;
@@ -83,8 +86,12 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       // Read and parsed once, on the first call's demand, like tRPC's adapter does; a failure
       // here becomes each call's error.
       const inputs = memoize(async () => {
-        const raw = type === 'query' ? query.get('input') : await readBody(req, options.maxBodyBytes);
-        return parseInputs(raw, isBatch, paths.length);
+        if (type === 'query') return parseInputs(query.get('input'), isBatch, paths.length);
+        // A query's input is bounded by the length of a URL; a body is checked before it is parsed.
+        const body = await readBody(req, options.maxBodyBytes);
+        const refused = options.refuseBody?.(body, paths.length);
+        if (refused) throw refused;
+        return parseInputs(body, isBatch, paths.length);
       });
       const settled = await Promise.all(
         paths.map((path, index) =>
@@ -118,13 +125,15 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       const errors = settled.map(([, error]) => error);
       const definedErrors = errors.filter((error): error is TRPCError => error !== undefined);
       const body = JSON.stringify(isBatch ? responses : responses[0]);
+      const closing = errors.some((error) => error?.code === 'PAYLOAD_TOO_LARGE');
       res.writeHead(getHTTPStatusCode(isBatch ? responses : (responses[0] as TRPCResponse), errors), {
         ...options.responseHeaders?.(definedErrors),
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
-        ...(errors.some((error) => error?.code === 'PAYLOAD_TOO_LARGE') ? { connection: 'close' } : {}),
+        ...(closing ? { connection: 'close' } : {}),
       });
-      res.end(body);
+      if (closing) endAfterBody(req, res, body);
+      else res.end(body);
     },
   };
 }
@@ -162,24 +171,4 @@ function parseInputs(raw: string | null, isBatch: boolean, count: number): unkno
   }
   const byIndex = parsed as Record<string, unknown>;
   return Array.from({ length: count }, (_, index) => byIndex[String(index)]);
-}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        // Stop reading; the answer goes out with `connection: close`, which drops the rest.
-        req.removeAllListeners('data');
-        req.pause();
-        reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${maxBytes} bytes` }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

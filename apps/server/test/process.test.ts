@@ -125,6 +125,10 @@ describe('bootstrap admin key', () => {
 });
 
 describe('demo data', () => {
+  const NOT_ADDED =
+    'Demo data was not added: the database already holds assignments, and demo data is only added to an empty one. ' +
+    'For a fresh demo, point DATABASE_URL at an empty database.';
+
   it('fills an empty database on start with --demo, through the API, and never twice', async () => {
     const db = await database();
     const key = generateApiKey();
@@ -156,7 +160,14 @@ describe('demo data', () => {
     const before = await query<{ count: string }>(db.url, 'select count(*) from assignments');
     const again = started({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' }, ['demo']);
     expect(await again.exited).toBe(0);
-    expect(again.stderr()).toContain('only added to an empty one');
+    expect(again.stderr()).toContain(NOT_ADDED);
+    expect(await query(db.url, 'select count(*) from assignments')).toEqual(before);
+
+    // Serving with --demo says so too, rather than starting as if nothing had been asked.
+    const serving = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: key }, ['--demo']);
+    await serving.listening;
+    expect(serving.stderr()).toContain(NOT_ADDED);
+    expect(serving.stdout()).toContain('demo data not added');
     expect(await query(db.url, 'select count(*) from assignments')).toEqual(before);
   }, 90_000);
 });

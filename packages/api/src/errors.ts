@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@takst/contract/enums';
 import { TRPCError } from '@trpc/server';
+import { isBadValue, sqlStateOf } from './lib/sql-state';
 
 type TrpcCode = TRPCError['code'];
 
@@ -21,12 +22,33 @@ const defaultErrorCodes: Partial<Record<TrpcCode, ErrorCode>> = {
   UNAUTHORIZED: 'UNAUTHENTICATED',
   FORBIDDEN: 'MISSING_SCOPE',
   NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
   CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
 
+/**
+ * A failure PostgreSQL raised on a value the caller sent (a data exception, SQLSTATE class 22:
+ * out of range, not a valid time, …) as the refusal it is, whatever the schemas let through;
+ * null for any other error. The schemas should refuse such values first; this keeps one they miss
+ * a 400 rather than a 500.
+ */
+export function refusalOfBadValue(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return null;
+  const cause = error instanceof TRPCError ? error.code === 'INTERNAL_SERVER_ERROR' && error.cause : error;
+  if (!isBadValue(sqlStateOf(cause))) return null;
+  return new DomainError('BAD_REQUEST', 'VALIDATION_FAILED', 'Invalid input: the database cannot take a value of it');
+}
+
+/** The error as the caller is told of it: a value the database refused is theirs to fix. */
+export const publicErrorOf = (error: TRPCError): TRPCError => refusalOfBadValue(error) ?? error;
+
 export function errorCodeOf(error: TRPCError): ErrorCode {
+  const refused = refusalOfBadValue(error);
+  if (refused) return refused.errorCode;
   if (error instanceof DomainError) return error.errorCode;
   // Output validation also fails with issues, but as INTERNAL_SERVER_ERROR: our fault, not theirs.
   if (error.code === 'BAD_REQUEST' && hasIssues(error.cause)) return 'VALIDATION_FAILED';

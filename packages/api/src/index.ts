@@ -4,9 +4,10 @@ export { KeyRevoked, KeyWatch } from './auth/key-watch';
 export { createApiClient } from './auth/service';
 export * from './bulk/index';
 export type { RootContext } from './context';
-export { DomainError } from './errors';
+export { DomainError, refusalOfBadValue } from './errors';
 export { closeEventStreams } from './events/feed';
 export { type Logger, silentLogger } from './lib/logger';
+export { refusalOfJsonText } from './lib/raw-json';
 export { sqlStateOf } from './lib/sql-state';
 export { uuidv7 } from './lib/uuid';
 export { openApiDocument } from './openapi';
@@ -20,5 +21,6 @@ export {
 } from './platform';
 export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
+export { refusalOfSubscription } from './subscription-check';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';
 export * from './webhooks/index';

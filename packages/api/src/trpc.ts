@@ -1,8 +1,10 @@
 import type { Scope } from '@takst/contract/enums';
 import type { TakstErrorData } from '@takst/contract/errors';
 import { initTRPC, type TRPC_ERROR_CODE_NUMBER } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { RootContext } from './context';
-import { DomainError, describeIssues, errorCodeOf, hasIssues, toValidationIssues } from './errors';
+import { DomainError, describeIssues, errorCodeOf, hasIssues, publicErrorOf, toValidationIssues } from './errors';
 
 /** Every procedure names the scope it needs; a test walks the router to enforce it. */
 export interface ProcedureMeta {
@@ -32,24 +34,25 @@ export const t = initTRPC
       ping: { enabled: true, intervalMs: 15_000 },
       client: { reconnectAfterInactivityMs: 45_000 },
     },
-    errorFormatter({ shape, error, ctx }): TakstErrorShape {
+    errorFormatter({ shape, error: thrown, ctx }): TakstErrorShape {
+      const error = publicErrorOf(thrown);
       const errorCode = errorCodeOf(error);
       const data: TakstErrorData = {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
+        code: error.code,
+        httpStatus: getHTTPStatusCodeFromError(error),
         errorCode,
         requestId: ctx?.requestId ?? null,
       };
       if (shape.data.path) data.path = shape.data.path;
       if (error instanceof DomainError && error.details) Object.assign(data, error.details);
-      let message = shape.message;
+      let message = error === thrown ? shape.message : error.message;
       if (errorCode === 'VALIDATION_FAILED' && hasIssues(error.cause)) {
         data.issues = toValidationIssues(error.cause.issues);
         message = `Invalid input: ${describeIssues(data.issues)}`;
       } else if (errorCode === 'INTERNAL') {
         message = 'Internal server error; the request id identifies it in the logs';
       }
-      return { message, code: shape.code, data };
+      return { message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data };
     },
   });
 

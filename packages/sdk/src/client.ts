@@ -13,6 +13,7 @@ import { withHelpers } from './helpers';
 import { idempotencyKeyOf } from './idempotency';
 import type { WithCursorHelpers } from './pagination';
 import { takstLink } from './retry';
+import { asStreamRefusal } from './stream-refusal';
 import { namedFailureFetch } from './transport';
 
 type HeaderMap = Record<string, string>;
@@ -54,11 +55,13 @@ function headerMaker(options: TakstClientOptions) {
 /**
  * EventSource cannot set headers, so subscriptions use the `eventsource` package (fetch-based,
  * in Node.js and browsers alike) with a fetch that adds them; its own headers (Accept,
- * Last-Event-ID on a reconnect) go last.
+ * Last-Event-ID on a reconnect) go last. A refused stream's JSON answer is read as the refusal
+ * it is (`asStreamRefusal`).
  */
 function subscriptionFetch(options: TakstClientOptions, headers: ReturnType<typeof headerMaker>): FetchLike {
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  return async (url, init) => fetchImpl(url, { ...init, headers: { ...(await headers()), ...init.headers } });
+  return async (url, init) =>
+    asStreamRefusal(await fetchImpl(url, { ...init, headers: { ...(await headers()), ...init.headers } }));
 }
 
 function checkedPolicy(options: TakstClientOptions) {

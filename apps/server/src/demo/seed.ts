@@ -9,6 +9,7 @@ import {
 } from '@takst/contract';
 import { ApiClientEntity, AssignmentEntity } from '@takst/db';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { Config } from '../config';
 import {
   APPRAISERS,
   CONDITION_ITEMS,
@@ -267,4 +268,15 @@ export async function seedDemoData(
     await em.nativeUpdate(ApiClientEntity, { id: client.id }, { revokedAt: new Date() });
     platform.apiKeys.forget(client.id);
   }
+}
+
+/** Says on stderr, and in the log, that demo data was not added, and how to get a fresh demo. */
+export function reportDemoNotAdded(logger: Logger, config: Pick<Config, 'DATABASE_URL'>): void {
+  const fresh = config.DATABASE_URL
+    ? 'point DATABASE_URL at an empty database.'
+    : 'use another data folder: TAKST_DATA_DIR=.data/demo npm start -- --demo';
+  logger.warn({}, 'demo data not added: the database already holds assignments');
+  process.stderr.write(
+    `Demo data was not added: the database already holds assignments, and demo data is only added to an empty one. For a fresh demo, ${fresh}\n`,
+  );
 }

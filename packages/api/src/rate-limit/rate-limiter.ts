@@ -37,10 +37,17 @@ export class RateLimiter {
   /** Takes one call's token for the client, or throws TOO_MANY_REQUESTS saying when to retry. */
   charge(clientId: string): void {
     const bucket = this.#refilled(clientId);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return;
-    }
+    this.#assertToken(bucket);
+    bucket.tokens -= 1;
+  }
+
+  /** Throws as `charge` would, without taking a token: for a refusal owed before the call runs. */
+  check(clientId: string): void {
+    this.#assertToken(this.#refilled(clientId));
+  }
+
+  #assertToken(bucket: Bucket): void {
+    if (bucket.tokens >= 1) return;
     const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond));
     throw new DomainError(
       'TOO_MANY_REQUESTS',

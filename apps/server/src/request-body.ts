@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+
+/**
+ * How much a refused upload may still send, and for how long, after its answer went out. Closing
+ * a connection with unread bytes makes the kernel reset it, and a client still sending then
+ * loses the answer with its upload (EPIPE, ECONNRESET); reading on for a while lets it finish
+ * sending and read the answer, while a client that never stops is cut off all the same.
+ */
+const DISCARD_AT_MOST_BYTES = 64 * 1024 * 1024;
+const DISCARD_AT_MOST_MS = 5_000;
+
+/**
+ * The request's body as text. Beyond `maxBytes` it stops keeping what arrives and fails with
+ * PAYLOAD_TOO_LARGE; answer that with `endAfterBody`, which reads the rest.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.pause();
+      reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `The body is larger than ${maxBytes} bytes` }));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Sends `body`, the whole answer (its head, with Content-Length and `Connection: close`, already
+ * written), at once; then reads and drops what the client still sends, up to the bounds above,
+ * and only then ends the answer, which closes the connection.
+ */
+export function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): void {
+  res.write(body);
+  if (req.complete || req.destroyed) {
+    res.end();
+    return;
+  }
+  let discarded = 0;
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_AT_MOST_BYTES) done();
+  };
+  const done = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', done);
+    req.off('close', done);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(done, DISCARD_AT_MOST_MS);
+  req.on('data', onData);
+  req.once('end', done);
+  req.once('close', done);
+  req.resume();
+}

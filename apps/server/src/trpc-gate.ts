@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appRouter, type Platform, type RootContext, refusalOfJsonText, refusalOfSubscription } from '@takst/api';
+import { getTRPCErrorShape, TRPCError } from '@trpc/server';
+import { getHTTPStatusCode } from '@trpc/server/http';
+import type { TRPCResponse } from '@trpc/server/rpc';
+import type { RequestHandler } from 'express';
+import { endAfterBody, readBody } from './request-body';
+
+export interface TrpcGateOptions {
+  platform: Platform;
+  maxBodyBytes: number;
+  /** The request's root context, as the adapter will make it (`calls`: procedure calls it carries). */
+  contextOf(req: IncomingMessage, calls: number): RootContext;
+  /** Headers an answer adds for its errors (Retry-After). */
+  responseHeaders(errors: TRPCError[]): Record<string, string>;
+}
+
+interface Calls {
+  paths: string[];
+  isBatch: boolean;
+  query: URLSearchParams;
+}
+
+/** The calls of a request to `/trpc/<paths>` (`url` as mounted: `/<paths>?…`); null when its path is not valid percent-encoding. */
+function callsOf(url: string): Calls | null {
+  const queryStart = url.indexOf('?');
+  const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.slice(1, queryStart === -1 ? undefined : queryStart));
+  } catch {
+    return null;
+  }
+  const isBatch = query.get('batch') === '1';
+  return { paths: isBatch ? decoded.split(',') : [decoded], isBatch, query };
+}
+
+const isJson = (contentType: string) => contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+
+/** A subscription's input as tRPC gives it to the procedure: `input`, with `lastEventId` merged in. */
+function subscriptionInputOf(req: IncomingMessage, query: URLSearchParams): unknown {
+  const text = query.get('input');
+  let input: unknown;
+  try {
+    input = text ? JSON.parse(text) : undefined;
+  } catch (cause) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: (cause as Error).message, cause });
+  }
+  const header = req.headers['last-event-id'];
+  const lastEventId =
+    (Array.isArray(header) ? header[0] : header) ?? query.get('lastEventId') ?? query.get('Last-Event-Id');
+  if (!lastEventId) return input;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) return { ...input, lastEventId };
+  return input ?? { lastEventId };
+}
+
+/**
+ * What comes before tRPC's Express adapter on `/trpc`: the refusals the adapter would make before
+ * it has a context (so without the request id) or too late, each answered in tRPC's error shape
+ * with the request id and its status:
+ *
+ * - methods other than GET, HEAD and POST: 405 (the adapter answered TRACE with a 500);
+ * - a POST that is not JSON: 415 (one without a content type is taken as JSON, as the fast path
+ *   takes it);
+ * - a body over the limit: 413, sent so that the client can read it, and a body holding more
+ *   values than any call takes: 400, before it is parsed (`refusalOfJsonText`); the body read
+ *   here is what the adapter parses;
+ * - a subscription its key, scope, rate limit or input refuses: 401, 403, 429 or 400 instead of
+ *   a 200 event stream whose first event is the refusal (`refusalOfSubscription`).
+ */
+export function createTrpcGate(options: TrpcGateOptions): RequestHandler {
+  const { platform } = options;
+
+  function answer(req: IncomingMessage, res: ServerResponse, error: TRPCError, calls: Calls | null) {
+    const paths = calls?.paths ?? [undefined];
+    const ctx = options.contextOf(req, paths.length);
+    const responses: TRPCResponse[] = paths.map((path) => ({
+      error: getTRPCErrorShape({ config: appRouter._def._config, error, type: 'unknown', path, input: undefined, ctx }),
+    }));
+    const json = calls?.isBatch ? responses : (responses[0] as TRPCResponse);
+    const body = JSON.stringify(json);
+    const closing = error.code === 'PAYLOAD_TOO_LARGE';
+    const status = getHTTPStatusCode(json, [error]);
+    res.writeHead(status, {
+      ...options.responseHeaders([error]),
+      ...(error.code === 'METHOD_NOT_SUPPORTED' ? { allow: 'GET, HEAD, POST' } : {}),
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...(closing ? { connection: 'close' } : {}),
+    });
+    if (closing) endAfterBody(req, res, body);
+    else res.end(body);
+  }
+
+  return async (req, res, next) => {
+    if (req.method === 'HEAD') return next();
+    const calls = callsOf(req.url);
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      const message = `${req.method} is not supported: queries use GET, mutations POST`;
+      return answer(req, res, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }), null);
+    }
+    if (req.method === 'GET') {
+      // Everything on a GET but a subscription is left to tRPC, and so is a path it cannot decode.
+      const path = calls?.paths[0];
+      if (!calls || calls.isBatch || path === undefined) return next();
+      let refused: TRPCError | null;
+      try {
+        refused = await refusalOfSubscription(platform, {
+          path,
+          authorization: req.headers.authorization ?? null,
+          rawInput: () => subscriptionInputOf(req, calls.query),
+        });
+      } catch (error) {
+        if (!(error instanceof TRPCError)) throw error;
+        refused = error;
+      }
+      return refused ? answer(req, res, refused, calls) : next();
+    }
+    const contentType = req.headers['content-type'];
+    if (contentType === undefined) req.headers['content-type'] = 'application/json';
+    else if (!isJson(contentType)) {
+      const message = `Send the input as JSON (Content-Type: application/json), not ${contentType}`;
+      return answer(req, res, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }), null);
+    }
+    if (!calls) return next();
+    let body: string;
+    try {
+      body = await readBody(req, options.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof TRPCError)) throw error;
+      return answer(req, res, error, calls);
+    }
+    const refused = refusalOfJsonText(body, calls.paths.length);
+    if (refused) return answer(req, res, refused, calls);
+    req.body = body;
+    next();
+  };
+}
