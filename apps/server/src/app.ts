@@ -152,16 +152,12 @@ export function createApp(platform: Platform, state: AppState, metrics: Metrics)
   );
 
   app.use((req, res) => {
-    res.status(404).json({
-      error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${req.path}`, requestId: res.locals.requestId },
-    });
+    refuse(res, new DomainError('NOT_FOUND', 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
   });
 
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     logger.error({ err: error, requestId: res.locals.requestId }, 'unhandled error');
-    res.status(500).json({
-      error: { code: 'INTERNAL', message: 'Internal server error', requestId: res.locals.requestId },
-    });
+    refuse(res, new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error'));
   };
   app.use(onError);
   return app;

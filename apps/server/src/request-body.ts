@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 
 /**
@@ -9,6 +11,10 @@ import { TRPCError } from '@trpc/server';
  */
 const DISCARD_AT_MOST_BYTES = 64 * 1024 * 1024;
 const DISCARD_AT_MOST_MS = 5_000;
+
+/** `application/json`, with or without parameters such as `charset`; not `application/jsonx`. */
+export const isJsonContentType = (contentType: string) =>
+  contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 
 /**
  * The request's body as text. Beyond `maxBytes` it stops keeping what arrives and fails with
@@ -64,4 +70,51 @@ export function endAfterBody(req: IncomingMessage, res: ServerResponse, body: st
   req.once('end', done);
   req.once('close', done);
   req.resume();
+}
+
+const answered = new WeakSet<Duplex>();
+const HEAD_TOO_LARGE = 'The request line and headers are larger than 16 kB; send large input as a POST body';
+
+/**
+ * Answers a request whose URL and headers overflow Node.js's 16 kB bound (it never becomes a
+ * request) with 431 in the error shape, then reads and drops what the client still sends, as
+ * for a 413: Node.js's own answer closes at once, and a client still sending a long URL got a
+ * reset instead of the answer. Other parse errors keep Node.js's own 400.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // Node.js reports the overflow again for data that keeps arriving: answer it once.
+  if (answered.has(socket)) return;
+  if (error.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  answered.add(socket);
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    error: {
+      message: HEAD_TOO_LARGE,
+      code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+      httpStatus: 431,
+      errorCode: 'BAD_REQUEST',
+      requestId,
+    },
+  });
+  socket.write(
+    `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  let discarded = 0;
+  const done = () => {
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.end();
+  };
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_AT_MOST_BYTES) done();
+  };
+  const timer = setTimeout(done, DISCARD_AT_MOST_MS);
+  socket.on('data', onData);
+  socket.once('end', done);
+  socket.once('error', done);
 }

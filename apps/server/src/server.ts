@@ -11,6 +11,7 @@ import { reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { Metrics } from './metrics';
 import { runMigrations, withStartupLock } from './migrate';
+import { answerClientError } from './request-body';
 import { beginRequest, requestIdOf } from './request-id';
 import { createTrpcFastPath } from './trpc-fast-path';
 import { configureApiWebhooks, startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
@@ -125,6 +126,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     }
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   await listen(server, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;

@@ -9,7 +9,7 @@ import {
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
-import { endAfterBody, readBody } from './request-body';
+import { endAfterBody, isJsonContentType, readBody } from './request-body';
 
 type CallType = 'query' | 'mutation';
 
@@ -74,8 +74,7 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
       if (req.method !== 'GET' && req.method !== 'POST') return null;
       if (req.headers['trpc-accept'] !== undefined || req.headers['trpc-batch-mode'] !== undefined) return null;
       const contentType = req.headers['content-type'];
-      if (req.method === 'POST' && contentType !== undefined && !contentType.startsWith('application/json'))
-        return null;
+      if (req.method === 'POST' && contentType !== undefined && !isJsonContentType(contentType)) return null;
       const parsed = parse(req);
       // Unknown or undecodable paths and wrong methods go to the adapter, so their errors are tRPC's own.
       return parsed?.paths.every((path) => procedures[path]?._def.type === parsed.type) ? parsed : null;

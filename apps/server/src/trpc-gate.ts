@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appRouter, type Platform, type RootContext, refusalOfJsonText, refusalOfSubscription } from '@takst/api';
-import { getTRPCErrorShape, TRPCError } from '@trpc/server';
+import { type AnyRouter, getTRPCErrorShape, TRPCError } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import type { RequestHandler } from 'express';
-import { endAfterBody, readBody } from './request-body';
+import { endAfterBody, isJsonContentType, readBody } from './request-body';
 
 export interface TrpcGateOptions {
   platform: Platform;
@@ -35,7 +35,36 @@ function callsOf(url: string): Calls | null {
   return { paths: isBatch ? decoded.split(',') : [decoded], isBatch, query };
 }
 
-const isJson = (contentType: string) => contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+type ProcedureType = 'query' | 'mutation' | 'subscription';
+
+const procedureTypes = new Map<string, ProcedureType>(
+  Object.entries((appRouter as AnyRouter)._def.procedures as Record<string, { _def: { type: ProcedureType } }>).map(
+    ([path, procedure]) => [path, procedure._def.type],
+  ),
+);
+
+/**
+ * A refusal of a call made the wrong way, which tRPC would answer without the request id (a
+ * path it cannot decode, a batch mixing kinds of call) or not as a refusal at all (a
+ * subscription sent as POST became a 200 event stream whose first event was the error).
+ * Unknown procedures are left to tRPC, whose NOT_FOUND carries the request id.
+ */
+function refusalOfCallShape(method: 'GET' | 'POST', calls: Calls | null): TRPCError | null {
+  if (!calls) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'The procedure path is not valid percent-encoding' });
+  }
+  const types = new Set(calls.paths.map((path) => procedureTypes.get(path)).filter((type) => type !== undefined));
+  if (types.size > 1) {
+    return new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'A batch holds calls of one kind: queries (GET) or mutations (POST), not both',
+    });
+  }
+  if (method === 'POST' && types.has('subscription')) {
+    return new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions use GET (server-sent events)' });
+  }
+  return null;
+}
 
 /** A subscription's input as tRPC gives it to the procedure: `input`, with `lastEventId` merged in. */
 function subscriptionInputOf(req: IncomingMessage, query: URLSearchParams): unknown {
@@ -99,8 +128,10 @@ export function createTrpcGate(options: TrpcGateOptions): RequestHandler {
       const message = `${req.method} is not supported: queries use GET, mutations POST`;
       return answer(req, res, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }), null);
     }
+    const misshapen = refusalOfCallShape(req.method, calls);
+    if (misshapen) return answer(req, res, misshapen, calls);
     if (req.method === 'GET') {
-      // Everything on a GET but a subscription is left to tRPC, and so is a path it cannot decode.
+      // Everything on a GET but a subscription is left to tRPC.
       const path = calls?.paths[0];
       if (!calls || calls.isBatch || path === undefined) return next();
       let refused: TRPCError | null;
@@ -118,7 +149,7 @@ export function createTrpcGate(options: TrpcGateOptions): RequestHandler {
     }
     const contentType = req.headers['content-type'];
     if (contentType === undefined) req.headers['content-type'] = 'application/json';
-    else if (!isJson(contentType)) {
+    else if (!isJsonContentType(contentType)) {
       const message = `Send the input as JSON (Content-Type: application/json), not ${contentType}`;
       return answer(req, res, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }), null);
     }

@@ -48,6 +48,19 @@ describe('input the database cannot store', () => {
     expect(await assignmentCount()).toBe(before);
   });
 
+  it('refuses text holding a lone surrogate before the database sees it, writing nothing', async () => {
+    const before = await assignmentCount();
+    // A lone surrogate is valid JSON but not valid UTF-8, so it goes as an escape in the body.
+    const body = JSON.stringify(assignmentInput({ notes: 'NOTES' })).replace('NOTES', 'a\\ud800b');
+    const created = await call('assignments.create', body);
+    expect(created.status).toBe(400);
+    expect(created.body.error?.data).toMatchObject({ errorCode: 'VALIDATION_FAILED' });
+    expect(created.body.error?.data.issues).toEqual([
+      expect.objectContaining({ path: ['notes'], message: expect.stringContaining('surrogate') }),
+    ]);
+    expect(await assignmentCount()).toBe(before);
+  });
+
   it('refuses the year 0000 in dates, timestamps and cursors', async () => {
     const due = await call('assignments.create', assignmentInput({ dueDate: '0000-01-01' }));
     expect(due.body.error?.data).toMatchObject({ errorCode: 'VALIDATION_FAILED' });

@@ -91,3 +91,51 @@ describe('a body that is not JSON', () => {
     expect(answer.body.error?.data).toMatchObject({ errorCode: 'UNSUPPORTED_MEDIA_TYPE', requestId: 'not-json' });
   });
 });
+
+describe('a call made the wrong way (found by the fuzzer)', () => {
+  const auth = () => ({ authorization: `Bearer ${server.adminKey}` });
+
+  it('refuses a path that is not valid percent-encoding as JSON with the request id', async () => {
+    for (const method of ['GET', 'POST']) {
+      const answer = await send(method, '/trpc/%E0%A4%A?input=%7B%7D', {
+        headers: { ...auth(), 'x-request-id': `bad-path-${method}`, 'content-type': 'application/json' },
+        body: method === 'POST' ? '{}' : undefined,
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-type']).toBe('application/json');
+      expect(answer.body.error?.data).toMatchObject({ errorCode: 'BAD_REQUEST', requestId: `bad-path-${method}` });
+    }
+  });
+
+  it('refuses a batch that mixes queries and mutations, with the request id, and runs none of it', async () => {
+    const answer = await send('GET', '/trpc/assignments.list,parties.create?batch=1&input=%7B%7D', {
+      headers: { ...auth(), 'x-request-id': 'mixed-batch' },
+    });
+    expect(answer.status).toBe(400);
+    const first = (answer.body as unknown as { error: { data: Record<string, unknown> } }[])[0];
+    expect(first?.error.data).toMatchObject({ errorCode: 'BAD_REQUEST', requestId: 'mixed-batch' });
+  });
+
+  it.each(['application/jsonx', 'application/json-seq'])(
+    'refuses a body sent as %s with 415 and writes nothing',
+    async (contentType) => {
+      const answer = await send('POST', '/trpc/parties.create', {
+        headers: { ...auth(), 'content-type': contentType },
+        body: JSON.stringify({ name: `Not JSON ${contentType}` }),
+      });
+      expect(answer.status).toBe(415);
+      expect(answer.body.error?.data).toMatchObject({ errorCode: 'UNSUPPORTED_MEDIA_TYPE' });
+      const found = await server.admin.parties.search.query({ q: `Not JSON ${contentType}` });
+      expect(found.items).toHaveLength(0);
+    },
+  );
+
+  it('refuses events.subscribe sent as POST with 405, not a 200 event stream', async () => {
+    const answer = await send('POST', '/trpc/events.subscribe', {
+      headers: { ...auth(), 'content-type': 'application/json', 'x-request-id': 'subscribe-post' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(405);
+    expect(answer.body.error?.data).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED', requestId: 'subscribe-post' });
+  });
+});

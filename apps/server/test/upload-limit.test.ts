@@ -109,3 +109,39 @@ describe('a chunked upload over the body limit', () => {
     expect((await fetch(`${fast.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('a request line and headers over 16 kB', () => {
+  /** Sends a GET whose URL is `kilobytes` long over a plain socket, writing all of it before reading. */
+  function longUrl(
+    server: TestServer,
+    kilobytes: number,
+  ): Promise<{ head: string; body: string; failure: string | null }> {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => received.push(data));
+    return new Promise((resolve) => {
+      let failure: string | null = null;
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        failure = error.code ?? error.message;
+      });
+      socket.once('close', () => {
+        const text = Buffer.concat(received).toString('utf8');
+        const split = text.indexOf('\r\n\r\n');
+        resolve({ head: text.slice(0, split), body: text.slice(split + 4), failure });
+      });
+      const input = encodeURIComponent(JSON.stringify({ q: 'x'.repeat(kilobytes * 1024) }));
+      socket.write(`GET /trpc/assignments.list?input=${input} HTTP/1.1\r\nhost: ${hostname}\r\n\r\n`);
+      socket.end();
+    });
+  }
+
+  it('is answered 431 in the error shape, readable by a client still sending', async () => {
+    const answer = await longUrl(fast, 1_500);
+    expect(answer.failure).toBeNull();
+    expect(answer.head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { httpStatus: 431, errorCode: 'BAD_REQUEST', requestId: expect.any(String) },
+    });
+  });
+});

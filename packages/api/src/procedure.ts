@@ -38,8 +38,8 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   const actor = await authenticateOnce(platform, ctx);
   if (http) platform.rateLimiter.charge(actor.clientId);
   authorize(actor, scope);
-  // Items checked one by one meet the NUL check there, so that one bad item fails only itself.
-  const refused = refusalOfRawInput(await getRawInput(), { allowNul: meta?.checksItemsOneByOne === true });
+  // Items checked one by one meet the text check there, so that one bad item fails only itself.
+  const refused = refusalOfRawInput(await getRawInput(), { itemsCheckedOneByOne: meta?.checksItemsOneByOne === true });
   if (refused) throw refused;
   const proceed = (em: EntityManager) =>
     next({ ctx: { actor, em, logger: platform.logger, apiKeys: platform.apiKeys } });

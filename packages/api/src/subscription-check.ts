@@ -45,7 +45,7 @@ export async function refusalOfSubscription(platform: Platform, call: Subscripti
     throw error;
   }
   const rawInput = call.rawInput();
-  const refused = refusalOfRawInput(rawInput, { allowNul: def.meta?.checksItemsOneByOne === true });
+  const refused = refusalOfRawInput(rawInput, { itemsCheckedOneByOne: def.meta?.checksItemsOneByOne === true });
   if (refused) return refused;
   for (const parser of def.inputs as z.ZodType[]) {
     const parsed = await parser.safeParseAsync(rawInput);

@@ -15,8 +15,22 @@ describe('refusalOfRawInput', () => {
   it('names the path of a NUL character, and lets it through when asked to', () => {
     const input = { a: [{ b: 'x' }, { c: 'y\u0000' }] };
     expect(issuesOf(refusalOfRawInput(input))).toEqual([expect.objectContaining({ path: ['a', 1, 'c'] })]);
-    expect(refusalOfRawInput(input, { allowNul: true })).toBeNull();
+    expect(refusalOfRawInput(input, { itemsCheckedOneByOne: true })).toBeNull();
     expect(issuesOf(refusalOfRawInput('\u0000'))).toEqual([expect.objectContaining({ path: [] })]);
+  });
+
+  it('refuses a lone surrogate, which PostgreSQL cannot store, and takes a paired one', () => {
+    const lone = JSON.parse('{"name":"a\\ud800b"}');
+    expect(issuesOf(refusalOfRawInput(lone))).toEqual([
+      expect.objectContaining({
+        path: ['name'],
+        code: 'invalid_string',
+        message: expect.stringContaining('surrogate'),
+      }),
+    ]);
+    expect(issuesOf(refusalOfRawInput(JSON.parse('"\\udc00"')))).toHaveLength(1);
+    expect(refusalOfRawInput({ name: 'Kari 😀' })).toBeNull();
+    expect(refusalOfRawInput(lone, { itemsCheckedOneByOne: true })).toBeNull();
   });
 
   it('refuses nesting deeper than any schema goes', () => {
