@@ -13,7 +13,6 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 type Certification = RouterInputs['appraisers']['create']['certifications'];
-type Inspection = RouterOutputs['inspections']['get'];
 
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 const CONDITION_SINCE_2020: NonNullable<Certification> = [

@@ -1,14 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '@takst/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
-import { assignmentInput } from './support/fixtures';
-import { spawnServer } from './support/process';
+import { requestInFlight, spawnServer } from './support/process';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 // Under the repo, not in a 0700 temp folder: the postgres user must be able to reach it.
@@ -80,40 +78,6 @@ async function npmStart(env: Record<string, string>) {
     signalGroup: (signal: NodeJS.Signals) => process.kill(-group, signal),
     stdout: () => out,
   };
-}
-
-/** Sends the headers and part of the body now; `finish()` sends the rest. */
-function requestInFlight(url: URL, apiKey: string, notes: string) {
-  const body = JSON.stringify(assignmentInput({ notes }));
-  let finish = () => {};
-  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/trpc/assignments.create',
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, 20));
-    finish = () => req.end(body.slice(20));
-  });
-  // Awaited only once the request is finished; a cut connection fails the test there, not before.
-  answer.catch(() => undefined);
-  return { answer, finish: () => finish() };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

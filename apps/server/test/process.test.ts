@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import path from 'node:path';
 import { generateApiKey } from '@takst/api';
 import { ASSIGNMENT_STATUSES } from '@takst/contract';
@@ -8,7 +7,9 @@ import { createTakstClient } from '@takst/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, query, type TestDatabase } from './support/database';
 import { assignmentInput } from './support/fixtures';
-import { type ServerProcess, spawnServer } from './support/process';
+import { requestInFlight, type ServerProcess, spawnServer } from './support/process';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -178,47 +179,19 @@ describe('graceful shutdown', () => {
     const key = generateApiKey();
     const server = started({ DATABASE_URL: db.url, TAKST_BOOTSTRAP_ADMIN_KEY: key });
     const url = new URL(await server.listening);
-    const body = JSON.stringify(assignmentInput({ notes: 'sent across a shutdown' }));
+    const inFlight = requestInFlight(url, key, 'sent across a shutdown');
+    await sleep(200);
+    server.child.kill('SIGTERM');
+    await sleep(300);
+    // While draining, new connections are refused.
+    const refused = await fetch(`${url.origin}/healthz`).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+    inFlight.finish();
 
-    // Send the headers and half the body, so the request is in flight when the signal comes.
-    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/trpc/assignments.create',
-          headers: {
-            authorization: `Bearer ${key}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => {
-            text += chunk.toString();
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.write(body.slice(0, 20));
-      setTimeout(() => {
-        server.child.kill('SIGTERM');
-        setTimeout(async () => {
-          // While draining, new connections are refused.
-          const refused = await fetch(`${url.origin}/healthz`).then(
-            () => false,
-            () => true,
-          );
-          expect(refused).toBe(true);
-          req.end(body.slice(20));
-        }, 300);
-      }, 200);
-    });
-
-    const answer = await response;
+    const answer = await inFlight.answer;
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ result: { data: { notes: 'sent across a shutdown' } } });
     expect(await server.exited).toBe(0);

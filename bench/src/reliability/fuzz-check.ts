@@ -132,6 +132,17 @@ export function checkAnswer(step: Step, answer: Answer, context: CheckContext): 
   const refusedByNode =
     text === '' && answer.headers['x-request-id'] === undefined && (status === 431 || status === 400);
   if (refusedByNode) return findings;
+  // URL and headers over 16 kB: refused before they are read, whatever the call would have been,
+  // so no expectation of the call holds; the answer is the flat error with an id of the server's.
+  if (status === 431) {
+    const parsed = parseJson(text);
+    const error = parsed.ok && isObject(parsed.value) ? parsed.value.error : undefined;
+    const sentBack = String(answer.headers['x-request-id'] ?? '');
+    if (!isObject(error) || error.httpStatus !== 431 || error.requestId !== sentBack) {
+      findings.push({ category: 'error shape', message: 'a 431 is not the flat error with its X-Request-Id' });
+    }
+    return findings;
+  }
   if (expect.status && !expect.status.includes(status)) {
     findings.push({
       category: 'expected answer',

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { assignmentInput } from './fixtures';
 
 const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -45,4 +47,38 @@ export function spawnServer(env: Record<string, string>, args: string[] = []): S
       return exited;
     },
   };
+}
+
+/** Sends the headers and part of the body now; `finish()` sends the rest. */
+export function requestInFlight(url: URL, apiKey: string, notes: string) {
+  const body = JSON.stringify(assignmentInput({ notes }));
+  let finish = () => {};
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/trpc/assignments.create',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.write(body.slice(0, 20));
+    finish = () => req.end(body.slice(20));
+  });
+  // Awaited only once the request is finished; a cut connection fails the test there, not before.
+  answer.catch(() => undefined);
+  return { answer, finish: () => finish() };
 }
