@@ -1,6 +1,7 @@
 export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
 export { generateApiKey, hashApiKey, isWellFormedApiKey, parseBearer } from './auth/api-keys';
 export { KeyRevoked, KeyWatch } from './auth/key-watch';
+export { AUTHENTICATED } from './auth/scopes';
 export { createApiClient } from './auth/service';
 export * from './bulk/index';
 export type { RootContext } from './context';
@@ -23,4 +24,13 @@ export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export { refusalOfSubscription } from './subscription-check';
 export type { ProcedureMeta, TakstErrorShape } from './trpc';
+export {
+  hashPassword,
+  needsRehash,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordWeakness,
+  verifyPassword,
+} from './users/passwords';
+export { SET_PASSWORD_LINK_TTL_MS, setPasswordWithToken } from './users/set-password-links';
 export * from './webhooks/index';

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '@takst/contract/enums';
 import { z } from 'zod';
+import { AUTHENTICATED } from './auth/scopes';
 import { appRouter } from './router';
 import type { ProcedureMeta } from './trpc';
 
@@ -77,7 +78,8 @@ function operationFor(path: string, def: ProcedureDef): [method: 'get' | 'post',
     operationId: path,
     tags: [path.split('.')[0]],
     summary: def.meta?.description ?? path,
-    description: `Needs the scope \`${scope}\` (or \`admin\`).`,
+    description:
+      scope === AUTHENTICATED ? 'Needs a working key and no scope.' : `Needs the scope \`${scope}\` (or \`admin\`).`,
     'x-takst-scope': scope,
     security: [{ apiKey: [] }],
   };

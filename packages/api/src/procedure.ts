@@ -1,8 +1,8 @@
-import type { Scope } from '@takst/contract/enums';
 import type { EntityManager } from '@takst/db';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { authenticate, authorize } from './auth/caller';
 import { refusalInPlaceOfKey } from './auth/key-answers';
+import type { RequiredScope } from './auth/scopes';
 import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
@@ -10,7 +10,7 @@ import { refusalOfRawInput } from './lib/raw-input';
 import { type Actor, httpRequestOf, type Platform, platformOf } from './platform';
 import { type ProcedureMeta, t } from './trpc';
 
-function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path: string): Scope {
+function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path: string): RequiredScope {
   const scope = meta?.scope;
   if (scope) return scope;
   platform.logger.error({ path }, 'procedure declares no scope; refusing it');

@@ -5,11 +5,13 @@ import { apiClientsRouter } from './auth/router';
 import { eventsRouter } from './events/router';
 import { externalRefsRouter } from './external-refs/router';
 import { inspectionsRouter } from './inspections/router';
+import { meRouter } from './me/router';
 import { notesRouter } from './notes/router';
 import { partiesRouter } from './parties/router';
 import { propertiesRouter } from './properties/router';
 import { reportsRouter } from './reports/router';
 import { router, t } from './trpc';
+import { usersRouter } from './users/router';
 import { webhooksRouter } from './webhooks/router';
 
 export const appRouter = router({
@@ -20,10 +22,12 @@ export const appRouter = router({
   externalRefs: externalRefsRouter,
   events: eventsRouter,
   inspections: inspectionsRouter,
+  me: meRouter,
   notes: notesRouter,
   parties: partiesRouter,
   properties: propertiesRouter,
   reports: reportsRouter,
+  users: usersRouter,
   webhooks: webhooksRouter,
 });
 

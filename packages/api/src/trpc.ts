@@ -1,14 +1,17 @@
-import type { Scope } from '@takst/contract/enums';
 import type { TakstErrorData } from '@takst/contract/errors';
 import { initTRPC, type TRPC_ERROR_CODE_NUMBER } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { RequiredScope } from './auth/scopes';
 import type { RootContext } from './context';
 import { DomainError, describeIssues, errorCodeOf, hasIssues, publicErrorOf, toValidationIssues } from './errors';
 
-/** Every procedure names the scope it needs; a test walks the router to enforce it. */
+/**
+ * Every procedure names the scope it needs (or `AUTHENTICATED`, auth/scopes.ts: a working key
+ * and nothing more); a test walks the router to enforce it.
+ */
 export interface ProcedureMeta {
-  scope: Scope;
+  scope: RequiredScope;
   /** One line for generated docs. */
   description?: string;
   /** The input's items are checked one by one by the procedure, so one bad item fails only itself. */

@@ -49,6 +49,48 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * What a person does in the firm. Each role grants scopes (ROLE_SCOPES) and some rules go
+ * further than scopes: see docs/identity.md.
+ */
+export const ROLES = ['appraiser', 'reviewer', 'support', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The scopes a signed-in person holds through each of their roles; a person holds the union. */
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  appraiser: [
+    'assignments:read',
+    'assignments:write',
+    'properties:read',
+    'properties:write',
+    'parties:read',
+    'appraisers:read',
+    'audit:read',
+    'events:read',
+  ],
+  reviewer: [
+    'assignments:read',
+    'assignments:write',
+    'properties:read',
+    'parties:read',
+    'appraisers:read',
+    'audit:read',
+    'events:read',
+  ],
+  support: [
+    'assignments:read',
+    'assignments:write',
+    'properties:read',
+    'properties:write',
+    'parties:read',
+    'parties:write',
+    'appraisers:read',
+    'audit:read',
+    'events:read',
+  ],
+  admin: ['admin'],
+};
+
 /** Stable domain error codes, carried in `error.data.errorCode` beside tRPC's own `data.code`. */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -89,6 +131,16 @@ export const ERROR_CODES = [
   'METHOD_NOT_SUPPORTED',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
+  'USER_NOT_FOUND',
+  'EMAIL_TAKEN',
+  'APPRAISER_ALREADY_LINKED',
+  'USER_INACTIVE',
+  'SIGN_IN_FAILED',
+  'SIGN_IN_THROTTLED',
+  'SET_PASSWORD_LINK_INVALID',
+  'PASSWORD_TOO_WEAK',
+  'CSRF_REFUSED',
+  'ORIGIN_NOT_ALLOWED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;

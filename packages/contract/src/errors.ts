@@ -40,4 +40,8 @@ export interface TakstErrorData {
   retryAfterSeconds?: number;
   /** CONFLICT on an idempotent retry of a call that issued an API key: the client it made. */
   apiClientId?: string;
+  /** EMAIL_TAKEN, APPRAISER_ALREADY_LINKED: the user who has the email or the appraiser already. */
+  existingUserId?: string;
+  /** CONFLICT on an idempotent retry of a call that issued a set-password link: the user it was for. */
+  userId?: string;
 }

@@ -15,4 +15,5 @@ export * from './note';
 export * from './party';
 export * from './property';
 export * from './report';
+export * from './user';
 export * from './webhook';

@@ -9,6 +9,7 @@ import { InspectionEntity } from './entities/inspection';
 import { PartyEntity } from './entities/party';
 import { PropertyEntity } from './entities/property';
 import { ReportVersionEntity } from './entities/report-version';
+import { SessionEntity, UserEntity, UserTokenEntity } from './entities/user';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint';
 import { migrationsList } from './migrations/index';
 
@@ -23,7 +24,10 @@ export const entities = [
   PartyEntity,
   PropertyEntity,
   ReportVersionEntity,
+  SessionEntity,
   StatusChangeEntity,
+  UserEntity,
+  UserTokenEntity,
   WebhookEndpointEntity,
 ];
 

@@ -24,5 +24,13 @@ export { type Inspection, InspectionEntity, type PreviousTime } from './entities
 export { type Party, PartyEntity } from './entities/party';
 export { type Property, PropertyEntity } from './entities/property';
 export { type ReportVersion, ReportVersionEntity } from './entities/report-version';
+export {
+  type Session,
+  SessionEntity,
+  type User,
+  UserEntity,
+  type UserToken,
+  UserTokenEntity,
+} from './entities/user';
 export { type WebhookEndpoint, WebhookEndpointEntity } from './entities/webhook-endpoint';
 export { migrationsList } from './migrations/index';

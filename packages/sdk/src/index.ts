@@ -12,6 +12,8 @@ export {
   REPORT_KINDS,
   REPORT_STATUSES,
   REQUIRED_CERTIFICATION,
+  ROLE_SCOPES,
+  ROLES,
   SCOPES,
 } from '@takst/contract/enums';
 export { containsNationalId, isNationalIdNumber, isValidOrganizationNumber } from '@takst/contract/identifiers';
@@ -58,6 +60,10 @@ export type Note = RouterOutputs['notes']['list']['items'][number];
 export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
 export type ApiClient = RouterOutputs['apiClients']['list']['items'][number];
 export type Scope = ApiClient['scopes'][number];
+export type User = RouterOutputs['users']['get'];
+export type Role = User['roles'][number];
+export type InvitedUser = RouterOutputs['users']['create'];
+export type Me = RouterOutputs['me']['get'];
 
 /** The platform's `error.data`: `code`, `httpStatus`, `errorCode`, `requestId`, `issues`, details. */
 export type { TakstErrorData, ValidationIssue } from '@takst/contract/errors';

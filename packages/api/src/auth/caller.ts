@@ -1,8 +1,7 @@
-import type { Scope } from '@takst/contract/enums';
 import { DomainError } from '../errors';
 import type { Actor, Platform } from '../platform';
 import { parseBearer } from './api-keys';
-import { hasScope } from './scopes';
+import { hasScope, type RequiredScope } from './scopes';
 
 /** The API client of an `Authorization: Bearer tk_…` header; UNAUTHORIZED without a working key. */
 export async function authenticate(platform: Platform, authorization: string | null): Promise<Actor> {
@@ -16,7 +15,7 @@ export async function authenticate(platform: Platform, authorization: string | n
 }
 
 /** FORBIDDEN, naming the scope, unless the client holds it (`admin` holds every scope). */
-export function authorize(actor: Actor, scope: Scope): void {
+export function authorize(actor: Actor, scope: RequiredScope): void {
   if (!hasScope(actor.scopes, scope)) {
     throw new DomainError('FORBIDDEN', 'MISSING_SCOPE', `This API key lacks the scope '${scope}'`, {
       requiredScope: scope,

@@ -1,22 +1,33 @@
 import { DomainError } from '../errors';
 import { isWellFormedApiKey } from './api-keys';
 
+const ALREADY_MADE = 'This call was made already under this Idempotency-Key; its answer held';
+
 /**
  * What an idempotent replay gives instead of an answer that carried a secret — an API key
- * (`apiClients.create`, `rotate`) or a webhook signing secret (`webhooks.create`,
- * `rotateSecret`): secrets are shown once, so the answer itself is never kept. The retry is refused, naming the client the
- * first call made, and nothing acts twice. Null for every other answer.
+ * (`apiClients.create`, `rotate`), a webhook signing secret (`webhooks.create`, `rotateSecret`)
+ * or a set-password link (`users.create`, `sendSetPasswordLink`): secrets are shown once, so the
+ * answer itself is never kept. The retry is refused, naming what the first call made, and nothing
+ * acts twice. Null for every other answer.
  */
 export function refusalInPlaceOfKey(output: unknown): DomainError | null {
   if (typeof output !== 'object' || output === null) return null;
   const { secret, endpoint } = output as { secret?: unknown; endpoint?: { id?: unknown } };
-  // Webhook signing secrets are shown once too (`webhooks.create`, `rotateSecret`).
   if (typeof secret === 'string' && secret.startsWith('whsec_')) {
     return new DomainError(
       'CONFLICT',
       'CONFLICT',
-      'This call was made already under this Idempotency-Key; its answer held a webhook secret, which is shown only once. Rotate the secret for a new one.',
+      `${ALREADY_MADE} a webhook secret, which is shown only once. Rotate the secret for a new one.`,
       typeof endpoint?.id === 'string' ? { webhookEndpointId: endpoint.id } : undefined,
+    );
+  }
+  const { setPasswordToken, user } = output as { setPasswordToken?: unknown; user?: { id?: unknown } };
+  if (typeof setPasswordToken === 'string') {
+    return new DomainError(
+      'CONFLICT',
+      'CONFLICT',
+      `${ALREADY_MADE} a set-password link, which is shown only once. Send a new link with users.sendSetPasswordLink.`,
+      typeof user?.id === 'string' ? { userId: user.id } : undefined,
     );
   }
   const { apiKey, client } = output as { apiKey?: unknown; client?: { id?: unknown } };
@@ -25,7 +36,7 @@ export function refusalInPlaceOfKey(output: unknown): DomainError | null {
   return new DomainError(
     'CONFLICT',
     'CONFLICT',
-    'This call was made already under this Idempotency-Key; its answer held an API key, which is shown only once. Rotate the client for a new key.',
+    `${ALREADY_MADE} an API key, which is shown only once. Rotate the client for a new key.`,
     apiClientId ? { apiClientId } : undefined,
   );
 }

@@ -14,6 +14,8 @@ import { toPropertyDto } from '../properties/mapper';
 import { findPropertyRow } from '../properties/read-model';
 import { toReportDto } from '../reports/mapper';
 import { findReportRow } from '../reports/read-model';
+import { toUserDto } from '../users/mapper';
+import { findUserRow } from '../users/read-model';
 
 type Loader = (em: EntityManager, id: string) => Promise<unknown>;
 
@@ -65,6 +67,7 @@ export const EVENT_DATA_LOADERS: Record<string, Loader> = {
   report: maybe(findReportRow, toReportDto),
   note: maybe(findNoteRow, toNoteDto),
   api_client: maybe(findApiClientSummary, (row) => row),
+  user: maybe(findUserRow, toUserDto),
 };
 
 /**

@@ -11,6 +11,8 @@ export const NoteEntity = defineEntity({
     sourceSystem: p.string().nullable(),
     text: p.text(),
     actorId: p.uuid().nullable(),
+    /** The person who added it, where one did. */
+    userId: p.uuid().nullable(),
     createdAt: p.datetime(3),
   },
 });
@@ -28,6 +30,9 @@ export const StatusChangeEntity = defineEntity({
     reason: p.text().nullable(),
     actorId: p.uuid().nullable(),
     actorName: p.string(),
+    /** The person who did it, where one did: beside the API client, or alone when signed in. */
+    userId: p.uuid().nullable(),
+    userName: p.string().nullable(),
     requestId: p.string().nullable(),
     changedAt: p.datetime(3),
   },
@@ -45,6 +50,9 @@ export const AuditEntryEntity = defineEntity({
     action: p.string(),
     actorId: p.uuid().nullable(),
     actorName: p.string(),
+    /** The person who did it, where one did: beside the API client, or alone when signed in. */
+    userId: p.uuid().nullable(),
+    userName: p.string().nullable(),
     requestId: p.string().nullable(),
     changes: p.json<Record<string, { from: unknown; to: unknown }>>(),
     occurredAt: p.datetime(3),

@@ -13,6 +13,9 @@ export const ReportVersionEntity = defineEntity({
     content: p.json<Record<string, unknown>>(),
     authorId: p.uuid(),
     reviewerId: p.uuid().nullable(),
+    /** The users who wrote and reviewed this version, where people did (not API clients alone). */
+    authorUserId: p.uuid().nullable(),
+    reviewerUserId: p.uuid().nullable(),
     revisesId: p.uuid().nullable(),
     submittedAt: p.datetime(3).nullable(),
     approvedAt: p.datetime(3).nullable(),
