@@ -11,12 +11,14 @@ import {
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { authRoutes } from './auth-routes';
 import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
 import { refuse } from './http-refusal';
 import { type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
 import { METRICS_PATH, OPENAPI_PATH } from './paths';
 import { requestIdOf } from './request-id';
+import { originAllowed, sentCsrfHeader, sessionTokenOf } from './session-cookie';
 import { createTrpcGate } from './trpc-gate';
 
 export interface AppState {
@@ -56,15 +58,24 @@ function headerOf(req: IncomingMessage, name: string): string | null {
 
 /**
  * Creates the root tRPC context of a request: its id, its Authorization and Idempotency-Key
- * headers, and how many procedure calls it carries (the rate limit and idempotency need both).
+ * headers, its session cookie with what CSRF protection needs to know, and how many procedure
+ * calls it carries (the rate limit and idempotency need both).
  */
-export const trpcContextFor = (platform: Platform, req: IncomingMessage, calls: number) =>
+export const trpcContextFor = (
+  platform: Platform,
+  req: IncomingMessage,
+  calls: number,
+  corsOrigins: readonly string[],
+) =>
   createRootContext(
     platform,
     {
       requestId: requestIdOf(req),
       authorization: req.headers.authorization ?? null,
       idempotencyKey: headerOf(req, 'idempotency-key'),
+      sessionToken: sessionTokenOf(req),
+      csrfHeader: sentCsrfHeader(req),
+      originAllowed: originAllowed(req, corsOrigins),
     },
     { calls },
   );
@@ -103,8 +114,18 @@ const getOnly: RequestHandler = (req, res) => {
   );
 };
 
-/** Everything but the tRPC fast path: health, readiness, tRPC's own adapter, 404s. */
-export function createApp(platform: Platform, state: AppState, metrics: Metrics): express.Express {
+export interface AppOptions {
+  /** Origins besides the server's own whose pages may make changes with a session cookie. */
+  corsOrigins: readonly string[];
+}
+
+/** Everything but the tRPC fast path: health, readiness, sign-in, tRPC's own adapter, 404s. */
+export function createApp(
+  platform: Platform,
+  state: AppState,
+  metrics: Metrics,
+  options: AppOptions = { corsOrigins: [] },
+): express.Express {
   const { logger } = platform;
   const app = express();
   app.disable('x-powered-by');
@@ -134,18 +155,20 @@ export function createApp(platform: Platform, state: AppState, metrics: Metrics)
 
   app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
 
+  app.use('/auth', authRoutes(platform, options.corsOrigins));
+
   app.use(
     '/trpc',
     createTrpcGate({
       platform,
       maxBodyBytes: MAX_BODY_BYTES,
-      contextOf: (req, calls) => trpcContextFor(platform, req, calls),
+      contextOf: (req, calls) => trpcContextFor(platform, req, calls, options.corsOrigins),
       responseHeaders: rateLimitHeaders,
     }),
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: MAX_BODY_BYTES,
-      createContext: ({ req, info }) => trpcContextFor(platform, req, info.calls.length),
+      createContext: ({ req, info }) => trpcContextFor(platform, req, info.calls.length, options.corsOrigins),
       onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
       responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),
     }),

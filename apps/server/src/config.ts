@@ -26,6 +26,42 @@ const envSchema = z.object({
   TAKST_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** Calls an API client may make at once after a quiet spell (the token bucket's size). */
   TAKST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Origins (scheme://host[:port]) besides the server's own whose pages may make changes with a
+   * session cookie; comma-separated.
+   */
+  TAKST_CORS_ORIGINS: z
+    .string()
+    .transform((text, ctx) => {
+      const origins = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      for (const origin of origins) {
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+          ctx.issues.push({
+            code: 'custom',
+            message: `'${origin}' is not an origin like https://app.example.no`,
+            input: text,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    })
+    .default([]),
+  /** How long a session lasts from sign-in, however busy. */
+  TAKST_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(7 * 24),
+  /** A session unused this long has ended. */
+  TAKST_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(60 * 24 * 365)
+    .default(8 * 60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Run the webhook delivery worker inside the server process (`worker` runs it on its own). */
   TAKST_WEBHOOK_WORKER: z.stringbool().default(true),

@@ -63,6 +63,10 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       rateLimit: { perSecond: config.TAKST_RATE_LIMIT_PER_SECOND, burst: config.TAKST_RATE_LIMIT_BURST },
       listenForApiClientChanges: true,
       onProcedureCall: metrics.observeCall,
+      sessions: {
+        maxMs: config.TAKST_SESSION_MAX_HOURS * 60 * 60_000,
+        idleMs: config.TAKST_SESSION_IDLE_MINUTES * 60_000,
+      },
     });
     const ready = platform;
     await withStartupLock(database.url, async () => {
@@ -88,14 +92,14 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
 
   const running = platform;
   const state = { shuttingDown: false };
-  const app = createApp(running, state, metrics);
+  const app = createApp(running, state, metrics, { corsOrigins: config.TAKST_CORS_ORIGINS });
   const fastPath = config.TAKST_TRPC_FAST_PATH
     ? createTrpcFastPath({
         router: appRouter,
         prefix: '/trpc/',
         maxBodyBytes: MAX_BODY_BYTES,
         refuseBody: refusalOfJsonText,
-        createContext: (req, request) => trpcContextFor(running, req, request.calls),
+        createContext: (req, request) => trpcContextFor(running, req, request.calls, config.TAKST_CORS_ORIGINS),
         onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
         responseHeaders: rateLimitHeaders,
       })

@@ -1,5 +1,5 @@
 import type { AssignmentType } from '@takst/contract';
-import { createTakstClient, type RouterInputs, type RouterOutputs } from '@takst/sdk';
+import { createTakstClient, type RouterInputs } from '@takst/sdk';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/database';

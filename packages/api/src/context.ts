@@ -8,4 +8,10 @@ export interface RootContext {
   authorization: string | null;
   /** The raw Idempotency-Key header; mutations check and honour it, queries ignore it. */
   idempotencyKey: string | null;
+  /** The `takst_session` cookie's token; used only when no Authorization header was sent. */
+  sessionToken: string | null;
+  /** Whether `x-takst-csrf: 1` was sent: a page on another site cannot send it without CORS's consent. */
+  csrfHeader: boolean;
+  /** Whether the request's Origin, when it names one, is the server's own or an allow-listed one. */
+  originAllowed: boolean;
 }

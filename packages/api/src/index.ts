@@ -1,8 +1,11 @@
 export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
 export { generateApiKey, hashApiKey, isWellFormedApiKey, parseBearer } from './auth/api-keys';
+export { checkCsrf } from './auth/caller';
 export { KeyRevoked, KeyWatch } from './auth/key-watch';
 export { AUTHENTICATED } from './auth/scopes';
 export { createApiClient } from './auth/service';
+export { DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from './auth/session-cache';
+export { type SignedIn, type SignInAttempt, signIn, signOut, throttleDelayMs } from './auth/sign-in';
 export * from './bulk/index';
 export type { RootContext } from './context';
 export { DomainError, refusalOfBadValue } from './errors';

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@takst/db';
-import { ApiClientListener } from './auth/api-client-listener';
+import { API_CLIENT_CHANNEL, ApiClientListener, USER_CHANNEL } from './auth/api-client-listener';
 import { ApiKeyCache } from './auth/api-key-cache';
+import { DEFAULT_SESSION_LIFETIMES, SessionCache, type SessionLifetimes } from './auth/session-cache';
 import type { RootContext } from './context';
 import { EventPublisher } from './events/publisher';
 import { IdempotencyStore } from './idempotency/store';
@@ -12,6 +13,7 @@ export interface Platform {
   orm: MikroORM;
   logger: Logger;
   apiKeys: ApiKeyCache;
+  sessions: SessionCache;
   rateLimiter: RateLimiter;
   idempotency: IdempotencyStore;
   /** Told of every procedure call that went through the procedure middleware, once it ends. */
@@ -24,12 +26,14 @@ export interface PlatformOptions {
   /** Per API client, per process; 50 calls a second with bursts of 100 by default. */
   rateLimit?: RateLimit;
   /**
-   * Hear of API-client changes made by any process, so resolved keys may be cached. Servers do;
-   * without it (one-off commands) every key is looked up in the database.
+   * Hear of API-client and user changes made by any process, so resolved keys and sessions may
+   * be cached. Servers do; without it (one-off commands) every one is looked up in the database.
    */
   listenForApiClientChanges?: boolean;
   /** Told of every procedure call once it ends (the server's metrics). */
   onProcedureCall?: (call: ProcedureCall) => void;
+  /** How long sessions last: absolutely, and without use. */
+  sessions?: SessionLifetimes;
 }
 
 /** A procedure call as metrics see it: what ran, for how long, and how it ended. */
@@ -48,7 +52,8 @@ export interface HttpRequestInfo {
 }
 
 /** The root context's fields, with an Idempotency-Key for callers that have one. */
-export type RootContextInput = Omit<RootContext, 'idempotencyKey'> & { idempotencyKey?: string | null };
+export type RootContextInput = Pick<RootContext, 'requestId' | 'authorization'> &
+  Partial<Pick<RootContext, 'idempotencyKey' | 'sessionToken' | 'csrfHeader' | 'originAllowed'>>;
 
 interface RequestResources {
   platform: Platform;
@@ -67,6 +72,9 @@ export function createRootContext(platform: Platform, request: RootContextInput,
     requestId: request.requestId,
     authorization: request.authorization,
     idempotencyKey: request.idempotencyKey ?? null,
+    sessionToken: request.sessionToken ?? null,
+    csrfHeader: request.csrfHeader ?? false,
+    originAllowed: request.originAllowed ?? true,
   };
   requests.set(ctx, { platform, http: http ?? null });
   return ctx;
@@ -87,11 +95,35 @@ export function httpRequestOf(ctx: RootContext): HttpRequestInfo | null {
   return resourcesOf(ctx).http;
 }
 
-/** The authenticated caller, recorded on every write. */
+/** The person behind a call authenticated by a session. */
+export interface ActorUser {
+  id: string;
+  name: string;
+  roles: readonly string[];
+  appraiserId: string | null;
+}
+
+/**
+ * The authenticated caller, recorded on every write: an API client (`clientId`, `user` null) or
+ * a signed-in person (`user` and `sessionId`, `clientId` null). `name` is the client's or the
+ * person's.
+ */
 export interface Actor {
-  clientId: string;
+  clientId: string | null;
   name: string;
   scopes: readonly string[];
+  user: ActorUser | null;
+  sessionId: string | null;
+}
+
+/**
+ * Whose calls these are, for what is counted or kept per caller (rate limit, idempotency keys):
+ * the API client, or the person. Ids are UUIDs, so a client and a person never share one.
+ */
+export function ownerOf(actor: Actor): string {
+  const owner = actor.clientId ?? actor.user?.id;
+  if (!owner) throw new Error('An actor is either an API client or a person');
+  return owner;
 }
 
 /**
@@ -115,8 +147,16 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
   const connectionString = orm.config.get('clientUrl');
   if (!connectionString) throw new Error('The ORM is configured without clientUrl; the platform needs one');
   const apiKeys = new ApiKeyCache(orm, logger);
+  const sessions = new SessionCache(orm, logger, options.sessions ?? DEFAULT_SESSION_LIFETIMES);
   const listener = options.listenForApiClientChanges
-    ? new ApiClientListener(apiKeys, logger, { connectionString })
+    ? new ApiClientListener(
+        [
+          { channel: API_CLIENT_CHANNEL, hearer: apiKeys },
+          { channel: USER_CHANNEL, hearer: sessions },
+        ],
+        logger,
+        { connectionString },
+      )
     : null;
   listener?.start();
   const idempotency = new IdempotencyStore({}, logger);
@@ -124,6 +164,7 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     orm,
     logger,
     apiKeys,
+    sessions,
     rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
     idempotency,
     onProcedureCall: options.onProcedureCall ?? (() => {}),

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@takst/db';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import { authenticate, authorize } from './auth/caller';
+import { authenticate, authorize, checkCsrf } from './auth/caller';
 import { refusalInPlaceOfKey } from './auth/key-answers';
 import type { RequiredScope } from './auth/scopes';
 import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
 import { refusalOfRawInput } from './lib/raw-input';
-import { type Actor, httpRequestOf, type Platform, platformOf } from './platform';
+import { type Actor, httpRequestOf, ownerOf, type Platform, platformOf } from './platform';
 import { type ProcedureMeta, t } from './trpc';
 
 function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path: string): RequiredScope {
@@ -24,7 +24,7 @@ const actorsOfRequests = new WeakMap<object, Promise<Actor>>();
 function authenticateOnce(platform: Platform, ctx: RootContext): Promise<Actor> {
   let actor = actorsOfRequests.get(ctx);
   if (!actor) {
-    actor = authenticate(platform, ctx.authorization);
+    actor = authenticate(platform, ctx);
     actorsOfRequests.set(ctx, actor);
   }
   return actor;
@@ -36,7 +36,12 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   const http = httpRequestOf(ctx);
   const scope = declaredScope(platform, meta, path);
   const actor = await authenticateOnce(platform, ctx);
-  if (http) platform.rateLimiter.charge(actor.clientId);
+  if (http) platform.rateLimiter.charge(ownerOf(actor));
+  if (type === 'mutation') checkCsrf(actor, ctx);
+  // A live stream is checked again whenever its key changes (KeyWatch); sessions have no such watch yet.
+  if (type === 'subscription' && actor.sessionId !== null) {
+    throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Event streams need an API key for now');
+  }
   authorize(actor, scope);
   // Items checked one by one meet the text check there, so that one bad item fails only itself.
   const refused = refusalOfRawInput(await getRawInput(), { itemsCheckedOneByOne: meta?.checksItemsOneByOne === true });
@@ -47,7 +52,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
 
   const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);
   const fingerprint = fingerprintOf(path, await getRawInput());
-  const call = { clientId: actor.clientId, key, path, fingerprint, withheld: refusalInPlaceOfKey };
+  const call = { ownerId: ownerOf(actor), key, path, fingerprint, withheld: refusalInPlaceOfKey };
   type Result = Awaited<ReturnType<typeof proceed>>;
   // A replay answers without running the procedure; tRPC takes any result that carries its marker.
   const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });
@@ -70,6 +75,7 @@ const measured = t.middleware(async ({ ctx, path, type, next }) => {
 /**
  * The only procedure builder routers use: measures every call, authenticates the caller, charges its rate limit
  * (HTTP calls only, one token per procedure call, refused ones included: they cost work too),
+ * refuses a cookie-authenticated mutation without the CSRF header or from a foreign origin,
  * enforces the scope the procedure declares in its meta (failing closed when it declares none),
  * refuses input nested absurdly deep or holding NUL characters,
  * runs a mutation that carries an Idempotency-Key at most once per key, and forks the

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { authenticate, authorize } from './auth/caller';
 import { DomainError } from './errors';
 import { refusalOfRawInput } from './lib/raw-input';
-import type { Platform } from './platform';
+import { ownerOf, type Platform } from './platform';
 import { appRouter } from './router';
 import type { ProcedureMeta } from './trpc';
 
@@ -37,8 +37,8 @@ export async function refusalOfSubscription(platform: Platform, call: Subscripti
   // A subscription that declares no scope is refused by the middleware itself.
   if (def?.type !== 'subscription' || !scope) return null;
   try {
-    const actor = await authenticate(platform, call.authorization);
-    platform.rateLimiter.check(actor.clientId);
+    const actor = await authenticate(platform, { authorization: call.authorization });
+    platform.rateLimiter.check(ownerOf(actor));
     authorize(actor, scope);
   } catch (error) {
     if (error instanceof DomainError) return error;

@@ -91,6 +91,8 @@ export async function changeStatus(
     reason,
     actorId: ctx.actor.clientId,
     actorName: ctx.actor.name,
+    userId: ctx.actor.user?.id ?? null,
+    userName: ctx.actor.user?.name ?? null,
     requestId: ctx.requestId,
     changedAt: now,
   });

@@ -71,6 +71,8 @@ export function recordAudit(tx: EntityManager, ctx: Pick<ServiceContext, 'actor'
     action: input.action,
     actorId: ctx.actor.clientId,
     actorName: ctx.actor.name,
+    userId: ctx.actor.user?.id ?? null,
+    userName: ctx.actor.user?.name ?? null,
     requestId: ctx.requestId,
     changes,
     occurredAt,

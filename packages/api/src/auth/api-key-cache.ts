@@ -3,8 +3,10 @@ import type { Logger } from '../lib/logger';
 import type { Actor } from '../platform';
 import { hashApiKey, isWellFormedApiKey } from './api-keys';
 
+type KeyActor = Actor & { clientId: string };
+
 interface CachedActor {
-  actor: Actor;
+  actor: KeyActor;
   expiresAt: number;
 }
 
@@ -152,7 +154,7 @@ export class ApiKeyCache {
     this.#entries.clear();
   }
 
-  async #load(hash: string): Promise<Actor | null> {
+  async #load(hash: string): Promise<KeyActor | null> {
     const rows = await this.#orm.em
       .getConnection()
       .execute<{ id: string; name: string; scopes: string[] }[]>(
@@ -160,10 +162,10 @@ export class ApiKeyCache {
         [hash],
       );
     const row = rows[0];
-    return row ? { clientId: row.id, name: row.name, scopes: row.scopes } : null;
+    return row ? { clientId: row.id, name: row.name, scopes: row.scopes, user: null, sessionId: null } : null;
   }
 
-  #remember(hash: string, actor: Actor, now: number): void {
+  #remember(hash: string, actor: KeyActor, now: number): void {
     if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
     this.#entries.set(hash, { actor, expiresAt: now + this.#ttlMs });
   }

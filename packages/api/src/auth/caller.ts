@@ -3,22 +3,63 @@ import type { Actor, Platform } from '../platform';
 import { parseBearer } from './api-keys';
 import { hasScope, type RequiredScope } from './scopes';
 
-/** The API client of an `Authorization: Bearer tk_…` header; UNAUTHORIZED without a working key. */
-export async function authenticate(platform: Platform, authorization: string | null): Promise<Actor> {
-  const key = parseBearer(authorization);
-  if (!key) {
-    throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer tk_..."');
+/** What a request offers to prove who sends it. */
+export interface Credentials {
+  authorization: string | null;
+  /** The `takst_session` cookie's token; only looked at when no Authorization header was sent. */
+  sessionToken?: string | null;
+}
+
+const unauthenticated = (message: string) => new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', message);
+
+/**
+ * The caller: the API client of an `Authorization: Bearer tk_…` header, or else the person of a
+ * session cookie. UNAUTHORIZED without a working key or session.
+ */
+export async function authenticate(platform: Platform, credentials: Credentials): Promise<Actor> {
+  const { authorization, sessionToken } = credentials;
+  if (authorization === null && sessionToken) {
+    const actor = await platform.sessions.resolve(sessionToken);
+    if (!actor) throw unauthenticated('Your session has ended; sign in again');
+    return actor;
   }
+  const key = parseBearer(authorization);
+  if (!key) throw unauthenticated('Send an API key as "Authorization: Bearer tk_..." or sign in');
   const actor = await platform.apiKeys.resolve(key);
-  if (!actor) throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Unknown or revoked API key');
+  if (!actor) throw unauthenticated('Unknown or revoked API key');
   return actor;
 }
 
-/** FORBIDDEN, naming the scope, unless the client holds it (`admin` holds every scope). */
+/** FORBIDDEN, naming the scope, unless the caller holds it (`admin` holds every scope). */
 export function authorize(actor: Actor, scope: RequiredScope): void {
   if (!hasScope(actor.scopes, scope)) {
-    throw new DomainError('FORBIDDEN', 'MISSING_SCOPE', `This API key lacks the scope '${scope}'`, {
+    const who = actor.user ? 'Your roles do not grant' : 'This API key lacks';
+    throw new DomainError('FORBIDDEN', 'MISSING_SCOPE', `${who} the scope '${scope}'`, {
       requiredScope: scope,
     });
+  }
+}
+
+/**
+ * A change asked for with a session cookie must come from a page of ours: FORBIDDEN
+ * (CSRF_REFUSED) without the `x-takst-csrf: 1` header (which another site's page cannot send
+ * without CORS's consent) or with an Origin that is neither the server's own nor allow-listed.
+ * API keys are never sent by browsers on their own, so they need neither.
+ */
+export function checkCsrf(actor: Actor, request: { csrfHeader: boolean; originAllowed: boolean }): void {
+  if (actor.sessionId === null) return;
+  if (!request.csrfHeader) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'CSRF_REFUSED',
+      'A change made with a session cookie needs the header x-takst-csrf: 1',
+    );
+  }
+  if (!request.originAllowed) {
+    throw new DomainError(
+      'FORBIDDEN',
+      'CSRF_REFUSED',
+      'Changes with a session cookie are not accepted from this origin',
+    );
   }
 }

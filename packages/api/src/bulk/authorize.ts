@@ -1,6 +1,6 @@
 import type { Scope } from '@takst/contract';
 import { authenticate, authorize } from '../auth/caller';
-import type { Actor, Platform } from '../platform';
+import { type Actor, ownerOf, type Platform } from '../platform';
 
 /**
  * The caller of a plain HTTP endpoint beside tRPC (the NDJSON export, /metrics), checked as the procedure
@@ -11,9 +11,11 @@ export async function authorizeHttpCall(
   platform: Platform,
   authorization: string | null,
   scope: Scope,
-): Promise<Actor> {
-  const actor = await authenticate(platform, authorization);
-  platform.rateLimiter.charge(actor.clientId);
+): Promise<Actor & { clientId: string }> {
+  // Only an API key is looked at here: these endpoints take no session cookie.
+  const actor = await authenticate(platform, { authorization });
+  if (actor.clientId === null) throw new Error('A key resolved to no API client');
+  platform.rateLimiter.charge(ownerOf(actor));
   authorize(actor, scope);
-  return actor;
+  return { ...actor, clientId: actor.clientId };
 }

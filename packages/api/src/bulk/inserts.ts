@@ -1,6 +1,6 @@
 import type { EntityManager } from '@takst/db';
 import type { ServiceContext } from '../platform';
-import { jsonRows, sql } from './sql';
+import { actorParams, jsonRows, sql } from './sql';
 
 /** A row as written: its fields by camelCase name, as the entity names them. */
 export type Row = Record<string, unknown>;
@@ -124,14 +124,14 @@ export async function insertCreated(
      inserted as (
        insert into ${table} (${fields.map(snakeCase).join(', ')})
        select ${fields.map((field) => `(input.row->>'${field}')::${columns[field]}`).join(', ')} from input)
-     insert into audit_log (id, entity_type, entity_id, action, actor_id, actor_name, request_id, changes, occurred_at)
-     select audit.id::uuid, ?, input.id, 'created', ?::uuid, ?, ?, ${CREATED_CHANGES}, ?::timestamptz
+     insert into audit_log (id, entity_type, entity_id, action, actor_id, actor_name, user_id, user_name, request_id,
+       changes, occurred_at)
+     select audit.id::uuid, ?, input.id, 'created', ?::uuid, ?, ?::uuid, ?, ?, ${CREATED_CHANGES}, ?::timestamptz
      from input join json_array_elements_text(?::json) with ordinality as audit(id, n) on audit.n = input.n`,
     [
       jsonRows(of.map((creation) => creation.row)),
       entityType,
-      ctx.actor.clientId,
-      ctx.actor.name,
+      ...actorParams(ctx.actor),
       ctx.requestId,
       at,
       JSON.stringify(of.map((creation) => creation.auditId)),

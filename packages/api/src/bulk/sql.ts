@@ -1,4 +1,5 @@
 import type { EntityManager } from '@takst/db';
+import type { Actor } from '../platform';
 
 /**
  * Runs SQL with `?` placeholders as a parameterised statement on the EntityManager's
@@ -43,3 +44,14 @@ export async function lockKeys(em: EntityManager, keys: Iterable<string>): Promi
     [JSON.stringify(sorted)],
   );
 }
+
+/**
+ * Who acted, as the history tables' `actor_id, actor_name, user_id, user_name` take it: the API
+ * client (null for a person signed in), the name shown, and the person where one acted.
+ */
+export const actorParams = (actor: Actor): [string | null, string, string | null, string | null] => [
+  actor.clientId,
+  actor.name,
+  actor.user?.id ?? null,
+  actor.user?.name ?? null,
+];

@@ -4,7 +4,7 @@ import type { EventIntent } from '../events/publisher';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import type { ExistingAssignment, ScalarFields } from './existing';
-import { jsonRows, sql } from './sql';
+import { actorParams, jsonRows, sql } from './sql';
 
 /** An item that changes only the type, due date or notes of the assignment its key names. */
 export interface UpdateCandidate {
@@ -64,11 +64,12 @@ export async function updateInBatch(
          updated_at = ?::timestamptz
        from input where a.id = input.id and a.version = input.version
        returning a.id)
-     insert into audit_log (id, entity_type, entity_id, action, actor_id, actor_name, request_id, changes, occurred_at)
-     select input."auditId", 'assignment', input.id, 'updated', ?::uuid, ?, ?, input.changes, ?::timestamptz
+     insert into audit_log (id, entity_type, entity_id, action, actor_id, actor_name, user_id, user_name, request_id,
+       changes, occurred_at)
+     select input."auditId", 'assignment', input.id, 'updated', ?::uuid, ?, ?::uuid, ?, ?, input.changes, ?::timestamptz
      from input join updated on updated.id = input.id
      returning entity_id as id`,
-    [jsonRows(rows), at, ctx.actor.clientId, ctx.actor.name, ctx.requestId, at],
+    [jsonRows(rows), at, ...actorParams(ctx.actor), ctx.requestId, at],
   );
   if (written.length !== rows.length) throw new Error('an assignment was not at the version read');
   return {

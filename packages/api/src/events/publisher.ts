@@ -78,6 +78,8 @@ export class EventPublisher implements EventSubscriber {
       reason: intent.reason,
       actor_id: intent.actor.clientId,
       actor_name: intent.actor.name,
+      user_id: intent.actor.user?.id ?? null,
+      user_name: intent.actor.user?.name ?? null,
       request_id: intent.requestId,
       occurred_at: intent.occurredAt.toISOString(),
     }));
@@ -88,15 +90,16 @@ export class EventPublisher implements EventSubscriber {
          update event_counter set last_sequence = last_sequence + ? returning last_sequence - ? as base),
        e as (
          select * from rows from (json_to_recordset(?::json) as (id uuid, type text, entity_type text, entity_id uuid,
-           data jsonb, changes jsonb, audit_id uuid, reason text, actor_id uuid, actor_name text, request_id text,
-           occurred_at timestamptz))
+           data jsonb, changes jsonb, audit_id uuid, reason text, actor_id uuid, actor_name text, user_id uuid,
+           user_name text, request_id text, occurred_at timestamptz))
          with ordinality as e(id, type, entity_type, entity_id, data, changes, audit_id, reason, actor_id, actor_name,
-           request_id, occurred_at, n))
+           user_id, user_name, request_id, occurred_at, n))
        insert into events (sequence, id, type, entity_type, entity_id, data, changes, reason, actor_id, actor_name,
-         request_id, occurred_at)
+         user_id, user_name, request_id, occurred_at)
        select reserved.base + e.n, e.id, e.type, e.entity_type, e.entity_id,
          coalesce(${BUILT_DATA.map((built) => built.column).join(', ')}, e.data, '{}'),
-         coalesce(e.changes, audit.changes, '{}'), e.reason, e.actor_id, e.actor_name, e.request_id, e.occurred_at
+         coalesce(e.changes, audit.changes, '{}'), e.reason, e.actor_id, e.actor_name, e.user_id, e.user_name,
+         e.request_id, e.occurred_at
        from reserved, e
          ${BUILT_DATA.map((built) => built.join).join('\n')}
          left join audit_log audit on audit.id = e.audit_id

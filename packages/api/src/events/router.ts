@@ -28,7 +28,7 @@ export const eventsRouter = router({
         feed: eventFeedOf(ctx.em.config, ctx.logger),
         input,
         signal,
-        watchKey: () => new KeyWatch(ctx.apiKeys, parseBearer(ctx.authorization) ?? '', ctx.actor.clientId),
+        watchKey: () => new KeyWatch(ctx.apiKeys, parseBearer(ctx.authorization) ?? '', ctx.actor.clientId ?? ''),
       }),
     ),
 });

@@ -11,7 +11,8 @@ import { KeyedMutex } from './keyed-mutex';
 
 /** One keyed mutation: who sent it, under which key, and what it asked for. */
 export interface IdempotentCall {
-  clientId: string;
+  /** The API client or the person (`ownerOf`): keys are theirs alone. */
+  ownerId: string;
   key: string;
   path: string;
   fingerprint: string;
@@ -95,7 +96,7 @@ export class IdempotencyStore {
     proceed: (tx: EntityManager) => Promise<R>,
     replay: (output: unknown) => R,
   ): Promise<R> {
-    return this.#queue.run(`${call.clientId}\n${call.key}`, () => this.#inTransaction(em, call, proceed, replay));
+    return this.#queue.run(`${call.ownerId}\n${call.key}`, () => this.#inTransaction(em, call, proceed, replay));
   }
 
   async #inTransaction<R extends CallOutcome>(
@@ -111,7 +112,7 @@ export class IdempotencyStore {
         transaction = tx;
         await sql(tx, 'select pg_advisory_xact_lock(?::int, hashtext(?))', [
           IDEMPOTENCY_LOCK_SPACE,
-          `${call.clientId}:${call.key}`,
+          `${call.ownerId}:${call.key}`,
         ]);
         const stored = await this.#find(tx, call);
         if (stored) return replayed(stored, call, replay);
@@ -139,12 +140,12 @@ export class IdempotencyStore {
     const [row] = await sql<StoredRecord & { expired: boolean }>(
       tx,
       `select fingerprint, output::text as output, error, expires_at <= now() as expired
-       from idempotency_keys where client_id = ? and key = ?`,
-      [call.clientId, call.key],
+       from idempotency_keys where owner_id = ? and key = ?`,
+      [call.ownerId, call.key],
     );
     if (!row) return null;
     if (!row.expired) return row;
-    await sql(tx, 'delete from idempotency_keys where client_id = ? and key = ?', [call.clientId, call.key]);
+    await sql(tx, 'delete from idempotency_keys where owner_id = ? and key = ?', [call.ownerId, call.key]);
     return null;
   }
 
@@ -152,10 +153,10 @@ export class IdempotencyStore {
     await sql(
       tx,
       `insert into idempotency_keys
-         (client_id, key, path, fingerprint, response_status, output, error, created_at, expires_at)
+         (owner_id, key, path, fingerprint, response_status, output, error, created_at, expires_at)
        values (?, ?, ?, ?, ?, ?::json, ?::jsonb, now(), now() + make_interval(secs => ?))`,
       [
-        call.clientId,
+        call.ownerId,
         call.key,
         call.path,
         call.fingerprint,
@@ -174,8 +175,8 @@ export class IdempotencyStore {
     this.#lastSweep = now;
     sql(
       em.fork(),
-      `delete from idempotency_keys where (client_id, key) in
-         (select client_id, key from idempotency_keys where expires_at < now() limit 1000)`,
+      `delete from idempotency_keys where (owner_id, key) in
+         (select owner_id, key from idempotency_keys where expires_at < now() limit 1000)`,
       [],
     ).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not sweep expired idempotency keys'));
   }

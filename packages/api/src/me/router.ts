@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { AUTHENTICATED } from '../auth/scopes';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
+import { toUserDto } from '../users/mapper';
+import { getUser } from '../users/service';
 
 const isScope = (scope: string): scope is Scope => (SCOPES as readonly string[]).includes(scope);
 
@@ -14,10 +16,17 @@ export const meRouter = router({
     })
     .input(z.object({}).optional())
     .output(meSchema)
-    .query(({ ctx }) => ({
-      user: null,
-      apiClient: { id: ctx.actor.clientId, name: ctx.actor.name },
-      scopes: ctx.actor.scopes.filter(isScope),
-      via: 'api_key' as const,
-    })),
+    .query(async ({ ctx }) => {
+      const { actor } = ctx;
+      const scopes = actor.scopes.filter(isScope);
+      if (actor.user) {
+        return {
+          user: toUserDto(await getUser(ctx.em, actor.user.id)),
+          apiClient: null,
+          scopes,
+          via: 'session' as const,
+        };
+      }
+      return { user: null, apiClient: { id: actor.clientId ?? '', name: actor.name }, scopes, via: 'api_key' as const };
+    }),
 });

@@ -24,6 +24,7 @@ export function addNote(ctx: ServiceContext, input: AddNoteInput): Promise<Note>
       sourceSystem: input.sourceSystem ?? null,
       text: input.text,
       actorId: ctx.actor.clientId,
+      userId: ctx.actor.user?.id ?? null,
       createdAt: now,
     });
     recordAudit(tx, ctx, {

@@ -2,7 +2,7 @@ import type { EntityManager } from '@takst/db';
 import { sql } from '../bulk/sql';
 
 /** Why a session ended early, as `sessions.ended_reason` keeps it. */
-export type SessionEndReason = 'user_deactivated' | 'ended_by_admin' | 'password_set';
+export type SessionEndReason = 'user_deactivated' | 'ended_by_admin' | 'password_set' | 'signed_out';
 
 /**
  * Ends every open session of the user in `tx`'s transaction and says how many there were. A

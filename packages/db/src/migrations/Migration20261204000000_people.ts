@@ -101,6 +101,9 @@ export class Migration20261204000000_people extends Migration {
     for (const table of ['audit_log', 'events', 'assignment_status_changes']) {
       this.addSql(`alter table ${table} add column user_id uuid, add column user_name text`);
     }
+    // Idempotency keys belong to an API client or a person; the id says which (UUIDs never clash).
+    this.addSql('alter table idempotency_keys drop constraint idempotency_keys_client_id_fkey');
+    this.addSql('alter table idempotency_keys rename column client_id to owner_id');
     this.addSql('alter table notes add column user_id uuid');
     this.addSql(
       'create index audit_log_user_idx on audit_log (user_id, occurred_at desc, id desc) where user_id is not null',
@@ -112,6 +115,11 @@ export class Migration20261204000000_people extends Migration {
     this.addSql('alter table report_versions drop column author_user_id, drop column reviewer_user_id');
     this.addSql('drop index audit_log_user_idx');
     this.addSql('alter table notes drop column user_id');
+    this.addSql('delete from idempotency_keys where owner_id not in (select id from api_clients)');
+    this.addSql('alter table idempotency_keys rename column owner_id to client_id');
+    this.addSql(
+      'alter table idempotency_keys add constraint idempotency_keys_client_id_fkey foreign key (client_id) references api_clients (id) on delete cascade',
+    );
     for (const table of ['audit_log', 'events', 'assignment_status_changes']) {
       this.addSql(`alter table ${table} drop column user_id, drop column user_name`);
     }

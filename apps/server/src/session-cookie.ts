@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+export const SESSION_COOKIE = 'takst_session';
+export const CSRF_HEADER = 'x-takst-csrf';
+
+/** The `takst_session` cookie's value, or null. */
+export function sessionTokenOf(req: IncomingMessage): string | null {
+  const header = req.headers.cookie;
+  if (!header) return null;
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === SESSION_COOKIE) return pair.slice(at + 1).trim() || null;
+  }
+  return null;
+}
+
+export const sentCsrfHeader = (req: IncomingMessage): boolean => req.headers[CSRF_HEADER] === '1';
+
+/** Whether the request came over https, here or at a proxy in front that says so. */
+export function cameOverHttps(req: IncomingMessage): boolean {
+  if ((req.socket as Partial<TLSSocket>).encrypted) return true;
+  const forwarded = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}
+
+/**
+ * Whether the request's Origin, when it sends one, is the server's own (the scheme and Host it
+ * was reached by) or allow-listed. Browsers send Origin with every cross-site POST, so a page
+ * elsewhere cannot pass for ours; a request without one comes from no page at all.
+ */
+export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const own = `${cameOverHttps(req) ? 'https' : 'http'}://${req.headers.host ?? ''}`;
+  return origin === own || allowed.includes(origin);
+}
+
+/** The Set-Cookie value that hands the browser a session, or (with no token) takes it back. */
+export function sessionCookie(req: IncomingMessage, token: string | null, maxAgeSeconds = 0): string {
+  const parts = [`${SESSION_COOKIE}=${token ?? ''}`, 'HttpOnly', 'SameSite=Lax', 'Path=/'];
+  // Without an expiry the cookie lasts the browser session; the server's own expiry still rules.
+  parts.push(token === null ? 'Max-Age=0' : `Max-Age=${maxAgeSeconds}`);
+  if (cameOverHttps(req)) parts.push('Secure');
+  return parts.join('; ');
+}
