@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 
 /**
@@ -43,16 +43,10 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
 }
 
 /**
- * Sends `body`, the whole answer (its head, with Content-Length and `Connection: close`, already
- * written), at once; then reads and drops what the client still sends, up to the bounds above,
- * and only then ends the answer, which closes the connection.
+ * Reads and drops what `source` still sends, up to the bounds above, then calls `finish` once:
+ * closing a connection on unread bytes resets it, and the client loses the answer.
  */
-export function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): void {
-  res.write(body);
-  if (req.complete || req.destroyed) {
-    res.end();
-    return;
-  }
+function discardThen(source: Readable, finish: () => void): void {
   let discarded = 0;
   const onData = (chunk: Buffer) => {
     discarded += chunk.length;
@@ -60,16 +54,34 @@ export function endAfterBody(req: IncomingMessage, res: ServerResponse, body: st
   };
   const done = () => {
     clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', done);
-    req.off('close', done);
-    if (!res.writableEnded) res.end();
+    source.off('data', onData);
+    source.off('end', done);
+    source.off('close', done);
+    source.off('error', done);
+    finish();
   };
   const timer = setTimeout(done, DISCARD_AT_MOST_MS);
-  req.on('data', onData);
-  req.once('end', done);
-  req.once('close', done);
-  req.resume();
+  source.on('data', onData);
+  source.once('end', done);
+  source.once('close', done);
+  source.once('error', done);
+  source.resume();
+}
+
+/**
+ * Sends `body`, the whole answer (its head, with Content-Length and `Connection: close`, already
+ * written), at once; then reads and drops what the client still sends, and only then ends the
+ * answer, which closes the connection.
+ */
+export function endAfterBody(req: IncomingMessage, res: ServerResponse, body: string): void {
+  res.write(body);
+  if (req.complete || req.destroyed) {
+    res.end();
+    return;
+  }
+  discardThen(req, () => {
+    if (!res.writableEnded) res.end();
+  });
 }
 
 const answered = new WeakSet<Duplex>();
@@ -103,18 +115,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
-  let discarded = 0;
-  const done = () => {
-    clearTimeout(timer);
-    socket.off('data', onData);
-    socket.end();
-  };
-  const onData = (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > DISCARD_AT_MOST_BYTES) done();
-  };
-  const timer = setTimeout(done, DISCARD_AT_MOST_MS);
-  socket.on('data', onData);
-  socket.once('end', done);
-  socket.once('error', done);
+  discardThen(socket, () => socket.end());
 }

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
-import { startProcess } from '../lib/processes';
+import { startProcess, waitUntilReady } from '../lib/processes';
 
 export interface KillLoopOptions {
   /** An empty database of its own; the server migrates it. */
@@ -67,7 +67,7 @@ class ServerUnderTest {
 
   async start(): Promise<void> {
     const { mainJs, databaseUrl, port, adminKey } = this.options;
-    const { child } = startProcess('takst server', process.execPath, [mainJs], {
+    const started = startProcess('takst server', process.execPath, [mainJs], {
       cwd: process.cwd(),
       stdoutToStderr: true,
       env: {
@@ -81,18 +81,8 @@ class ServerUnderTest {
         TAKST_RATE_LIMIT_BURST: '1000000',
       },
     });
-    this.#child = child;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error('the server exited while starting');
-      try {
-        if ((await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1_000) })).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`the server was not ready within ${READY_TIMEOUT_MS} ms`);
+    this.#child = started.child;
+    await waitUntilReady(started, `${this.url}/readyz`, READY_TIMEOUT_MS);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
