@@ -16,6 +16,8 @@ import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
 import { refuse } from './http-refusal';
 import { type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
+import { oidcRoutes } from './oidc-routes';
+import type { OidcSettings } from './oidc-settings';
 import { METRICS_PATH, OPENAPI_PATH } from './paths';
 import { requestIdOf } from './request-id';
 import { originAllowed, sentCsrfHeader, sessionTokenOf } from './session-cookie';
@@ -74,6 +76,7 @@ export const trpcContextFor = (
       authorization: req.headers.authorization ?? null,
       idempotencyKey: headerOf(req, 'idempotency-key'),
       sessionToken: sessionTokenOf(req),
+      actingFor: headerOf(req, 'x-takst-acting-for'),
       csrfHeader: sentCsrfHeader(req),
       originAllowed: originAllowed(req, corsOrigins),
     },
@@ -115,8 +118,10 @@ const getOnly: RequestHandler = (req, res) => {
 };
 
 export interface AppOptions {
-  /** Origins besides the server's own whose pages may make changes with a session cookie. */
+  /** Origins besides the server's own whose pages may make changes with a session cookie (CORS: cors.ts). */
   corsOrigins: readonly string[];
+  /** Single sign-on with OpenID Connect; off when null or absent. */
+  oidc?: OidcSettings | null;
 }
 
 /** Everything but the tRPC fast path: health, readiness, sign-in, tRPC's own adapter, 404s. */
@@ -156,6 +161,7 @@ export function createApp(
   app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
 
   app.use('/auth', authRoutes(platform, options.corsOrigins));
+  app.use('/auth', oidcRoutes(platform, options.oidc ?? null));
 
   app.use(
     '/trpc',
@@ -170,7 +176,11 @@ export function createApp(
       maxBodySize: MAX_BODY_BYTES,
       createContext: ({ req, info }) => trpcContextFor(platform, req, info.calls.length, options.corsOrigins),
       onError: ({ error, path, ctx }) => logProcedureError(logger, error, path, ctx?.requestId),
-      responseMeta: ({ errors }) => ({ headers: rateLimitHeaders(errors) }),
+      // The adapter sets Vary itself, replacing the `Vary: Origin` CORS gave the answer; an
+      // array is appended to the adapter's instead.
+      responseMeta: ({ errors }) => ({
+        headers: { ...rateLimitHeaders(errors), ...(options.corsOrigins.length > 0 ? { vary: ['Origin'] } : {}) },
+      }),
     }),
   );
 

@@ -2,7 +2,7 @@ import { DomainError, type Platform, setPasswordWithToken, signIn, signOut } fro
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { refuse } from './http-refusal';
-import { originAllowed, sentCsrfHeader, sessionCookie, sessionTokenOf } from './session-cookie';
+import { handOverSession, originAllowed, sentCsrfHeader, sessionCookie, sessionTokenOf } from './session-cookie';
 
 const signInInput = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1_000) });
 const setPasswordInput = z.object({ token: z.string().min(1).max(200), password: z.string().min(1).max(1_000) });
@@ -70,9 +70,7 @@ export function authRoutes(platform: Platform, corsOrigins: readonly string[]): 
         address: req.socket.remoteAddress ?? 'unknown',
         userAgent: req.headers['user-agent'] ?? null,
       });
-      const maxAgeSeconds = Math.floor((signedIn.expiresAt.getTime() - Date.now()) / 1000);
-      res.setHeader('set-cookie', sessionCookie(req, signedIn.token, maxAgeSeconds));
-      res.setHeader('cache-control', 'no-store');
+      handOverSession(req, res, signedIn);
       return { user: signedIn.user, expiresAt: signedIn.expiresAt.toISOString() };
     }),
   );

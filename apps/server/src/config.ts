@@ -1,5 +1,6 @@
 import { isWellFormedApiKey } from '@takst/api';
 import { z } from 'zod';
+import { checkOidcVariables, parsedBy, parseEmailDomains, parseRoleMap } from './oidc-settings';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/schedule';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -17,6 +18,8 @@ const envSchema = z.object({
     .string()
     .refine(isWellFormedApiKey, 'must look like tk_ followed by at least 43 base64url characters')
     .optional(),
+  /** The email of the admin user made at the first start (with no users); admin@takst.local otherwise. */
+  TAKST_BOOTSTRAP_ADMIN_EMAIL: z.email().max(254).optional(),
   TAKST_DATA_DIR: z.string().min(1).default('.data'),
   /** Fill an empty database with a demo data set at start-up. */
   TAKST_DEMO_DATA: z.stringbool().default(false),
@@ -27,8 +30,8 @@ const envSchema = z.object({
   /** Calls an API client may make at once after a quiet spell (the token bucket's size). */
   TAKST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /**
-   * Origins (scheme://host[:port]) besides the server's own whose pages may make changes with a
-   * session cookie; comma-separated.
+   * Origins (scheme://host[:port]) besides the server's own whose pages may call the API (CORS,
+   * with credentials) and make changes with a session cookie; comma-separated.
    */
   TAKST_CORS_ORIGINS: z
     .string()
@@ -62,6 +65,17 @@ const envSchema = z.object({
     .positive()
     .max(60 * 24 * 365)
     .default(8 * 60),
+  /** Single sign-on with OpenID Connect (docs/identity.md): off unless the issuer is set. */
+  TAKST_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  TAKST_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TAKST_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Email domains whose people may sign in with the provider; comma-separated. */
+  TAKST_OIDC_ALLOWED_DOMAINS: z.string().transform(parsedBy(parseEmailDomains)).optional(),
+  TAKST_OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Roles-claim values and the platform roles they give a person created at first sign-in. */
+  TAKST_OIDC_ROLE_MAP: z.string().transform(parsedBy(parseRoleMap)).optional(),
+  TAKST_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TAKST_OIDC_NAME: z.string().min(1).max(60).default('SSO'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Run the webhook delivery worker inside the server process (`worker` runs it on its own). */
   TAKST_WEBHOOK_WORKER: z.stringbool().default(true),
@@ -89,6 +103,9 @@ const envSchema = z.object({
 
 export type Config = z.output<typeof envSchema>;
 
+/** With the rules that span several variables. */
+const checkedEnvSchema = envSchema.superRefine(checkOidcVariables);
+
 /** Every environment variable the server reads. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
@@ -98,7 +115,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(present);
+  const result = checkedEnvSchema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

@@ -138,11 +138,13 @@ async function stream(res: ServerResponse, exporter: NdjsonExport, key: KeyWatch
 export function exportNdjson(platform: Platform): RequestHandler {
   return async (req, res) => {
     let key: KeyWatch | undefined;
+    let clientId: string | undefined;
     try {
       let exporter: NdjsonExport;
       let first: NdjsonBatch;
       try {
         const actor = await authorizeHttpCall(platform, req.headers.authorization ?? null, 'assignments:read');
+        clientId = actor.clientId;
         key = new KeyWatch(platform.apiKeys, parseBearer(req.headers.authorization ?? null) ?? '', actor.clientId);
         const { filters, after } = parse(req.query);
         exporter = await NdjsonExport.open(platform.orm.em.fork(), filters, after);
@@ -168,10 +170,7 @@ export function exportNdjson(platform: Platform): RequestHandler {
       } catch (error) {
         const context = { requestId: res.locals.requestId, continuation: exporter.continuation };
         if (error instanceof KeyRevoked) {
-          platform.logger.info(
-            { ...context, clientId: watch.clientId },
-            'NDJSON export cut short: its API key no longer works',
-          );
+          platform.logger.info({ ...context, clientId }, 'NDJSON export cut short: its API key no longer works');
           res.destroy();
         } else {
           platform.logger.error({ err: error, ...context }, 'NDJSON export failed mid-stream');

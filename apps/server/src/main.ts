@@ -1,7 +1,7 @@
 import { createPlatform } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import { type Config, ConfigError, loadConfig } from './config';
-import { reportDemoNotAdded, seedDemoData } from './demo/seed';
+import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { StartupError } from './embedded-postgres';
 import { createLogger } from './logger';
 import { runMigrations, withStartupLock } from './migrate';
@@ -131,8 +131,10 @@ async function main(): Promise<void> {
   if (command === 'demo') {
     return withMigratedDatabase(config, logger, async (orm) => {
       const outcome = await seedDemoData(createPlatform(orm, logger), logger);
-      if (outcome.seeded) console.error(`Demo data created: ${outcome.assignments} assignments.`);
-      else reportDemoNotAdded(logger, config);
+      if (outcome.seeded) {
+        console.error(`Demo data created: ${outcome.assignments} assignments.`);
+        console.error(demoUsersNotice(outcome.users)(`http://${config.HOST}:${config.PORT}`));
+      } else reportDemoNotAdded(logger, config);
     });
   }
   if (command === 'worker') return runWorker(config, logger);

@@ -17,6 +17,16 @@ export const isJsonContentType = (contentType: string) =>
   contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 
 /**
+ * Whether tRPC takes the request for a streaming (JSON Lines) call, as its own `getAcceptHeader`
+ * does: `trpc-accept: application/jsonl`, or without that header, an Accept that lists it.
+ */
+export function asksForJsonLines(req: IncomingMessage): boolean {
+  const trpcAccept = req.headers['trpc-accept'];
+  if (trpcAccept !== undefined) return trpcAccept === 'application/jsonl';
+  return (req.headers.accept ?? '').split(',').some((type) => type.trim() === 'application/jsonl');
+}
+
+/**
  * The request's body as text. Beyond `maxBytes` it stops keeping what arrives and fails with
  * PAYLOAD_TOO_LARGE; answer that with `endAfterBody`, which reads the rest.
  */

@@ -6,11 +6,14 @@ import { createOrmConfig, MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
 import { createApp, logProcedureError, MAX_BODY_BYTES, rateLimitHeaders, trpcContextFor } from './app';
 import { bootstrapAdmin } from './bootstrap';
+import { bootstrapAdminUser, type StartupNotice } from './bootstrap-user';
 import type { Config } from './config';
-import { reportDemoNotAdded, seedDemoData } from './demo/seed';
+import { createCors } from './cors';
+import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { Metrics } from './metrics';
 import { runMigrations, withStartupLock } from './migrate';
+import { oidcSettingsOf } from './oidc-settings';
 import { answerClientError } from './request-body';
 import { beginRequest, requestIdOf } from './request-id';
 import { createTrpcFastPath } from './trpc-fast-path';
@@ -49,6 +52,8 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   let orm: MikroORM | undefined;
   let platform: Platform | undefined;
   let webhooks: WebhookWorker | undefined;
+  // Secrets made at start-up (a first admin's link, demo passwords), printed once the address is known.
+  const notices: NonNullable<StartupNotice>[] = [];
   const metrics = new Metrics();
   try {
     orm = await MikroORM.init(
@@ -77,9 +82,14 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
         config.TAKST_BOOTSTRAP_ADMIN_KEY,
         printOnce ?? ((m) => process.stderr.write(`${m}\n`)),
       );
-      if ((demoData || config.TAKST_DEMO_DATA) && !(await seedDemoData(ready, logger)).seeded) {
-        reportDemoNotAdded(logger, config);
+      if (demoData || config.TAKST_DEMO_DATA) {
+        const demo = await seedDemoData(ready, logger);
+        if (demo.seeded) notices.push(demoUsersNotice(demo.users));
+        else reportDemoNotAdded(logger, config);
       }
+      // After the demo data, whose people include an admin.
+      const firstAdmin = await bootstrapAdminUser(ready.orm, logger, config.TAKST_BOOTSTRAP_ADMIN_EMAIL);
+      if (firstAdmin) notices.push(firstAdmin);
     });
     configureApiWebhooks(orm, config);
     if (config.TAKST_WEBHOOK_WORKER) webhooks = await startConfiguredWebhookWorker(config, database.url, logger);
@@ -92,7 +102,12 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
 
   const running = platform;
   const state = { shuttingDown: false };
-  const app = createApp(running, state, metrics, { corsOrigins: config.TAKST_CORS_ORIGINS });
+  const app = createApp(running, state, metrics, {
+    corsOrigins: config.TAKST_CORS_ORIGINS,
+    oidc: oidcSettingsOf(config),
+  });
+  // Before the fast path, which never reaches Express: one place grants CORS for every route.
+  const cors = createCors(config.TAKST_CORS_ORIGINS);
   const fastPath = config.TAKST_TRPC_FAST_PATH
     ? createTrpcFastPath({
         router: appRouter,
@@ -119,6 +134,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     try {
       beginRequest(req, res, logger);
       metrics.observeRequest(req, res);
+      if (cors(req, res)) return;
       const calls = fastPath && req.url?.startsWith('/trpc/') ? fastPath.accepts(req) : null;
       if (fastPath && calls) {
         fastPath.handle(req, res, calls).catch((error: unknown) => failed(req, res, error));
@@ -135,6 +151,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   logger.info({ url, embeddedDatabase: database.embedded !== null }, 'takst server listening');
+  for (const notice of notices) (printOnce ?? ((m) => process.stderr.write(`${m}\n`)))(notice(url));
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,19 +1,22 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 export const SESSION_COOKIE = 'takst_session';
 export const CSRF_HEADER = 'x-takst-csrf';
 
-/** The `takst_session` cookie's value, or null. */
-export function sessionTokenOf(req: IncomingMessage): string | null {
+/** The value of the request's cookie of this name, or null. */
+export function cookieOf(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
   for (const pair of header.split(';')) {
     const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === SESSION_COOKIE) return pair.slice(at + 1).trim() || null;
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim() || null;
   }
   return null;
 }
+
+/** The `takst_session` cookie's value, or null. */
+export const sessionTokenOf = (req: IncomingMessage): string | null => cookieOf(req, SESSION_COOKIE);
 
 export const sentCsrfHeader = (req: IncomingMessage): boolean => req.headers[CSRF_HEADER] === '1';
 
@@ -44,4 +47,18 @@ export function sessionCookie(req: IncomingMessage, token: string | null, maxAge
   parts.push(token === null ? 'Max-Age=0' : `Max-Age=${maxAgeSeconds}`);
   if (cameOverHttps(req)) parts.push('Secure');
   return parts.join('; ');
+}
+
+/**
+ * Hands the browser a session just opened (by password or single sign-on): the cookie, until the
+ * session's own expiry, on an answer no cache may keep.
+ */
+export function handOverSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: { token: string; expiresAt: Date },
+): void {
+  const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+  res.appendHeader('set-cookie', sessionCookie(req, session.token, maxAgeSeconds));
+  res.setHeader('cache-control', 'no-store');
 }

@@ -9,7 +9,7 @@ import {
 } from '@trpc/server';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
-import { endAfterBody, isJsonContentType, readBody } from './request-body';
+import { asksForJsonLines, endAfterBody, isJsonContentType, readBody } from './request-body';
 
 type CallType = 'query' | 'mutation';
 
@@ -73,11 +73,14 @@ export function createTrpcFastPath<TRouter extends AnyTRPCRouter>(options: FastP
     accepts(req) {
       if (req.method !== 'GET' && req.method !== 'POST') return null;
       if (req.headers['trpc-accept'] !== undefined || req.headers['trpc-batch-mode'] !== undefined) return null;
+      if (asksForJsonLines(req)) return null;
       const contentType = req.headers['content-type'];
       if (req.method === 'POST' && contentType !== undefined && !isJsonContentType(contentType)) return null;
       const parsed = parse(req);
-      // Unknown or undecodable paths and wrong methods go to the adapter, so their errors are tRPC's own.
-      return parsed?.paths.every((path) => procedures[path]?._def.type === parsed.type) ? parsed : null;
+      // Unknown or undecodable paths, wrong methods and connection params (which tRPC checks)
+      // go to the adapter, so their errors are tRPC's own.
+      if (!parsed || parsed.query.has('connectionParams')) return null;
+      return parsed.paths.every((path) => procedures[path]?._def.type === parsed.type) ? parsed : null;
     },
 
     async handle(req, res, { query, type, isBatch, paths }) {

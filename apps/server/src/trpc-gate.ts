@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appRouter, type Platform, type RootContext, refusalOfJsonText, refusalOfSubscription } from '@takst/api';
 import { type AnyRouter, getTRPCErrorShape, TRPCError } from '@trpc/server';
-import { getHTTPStatusCode } from '@trpc/server/http';
+import { getHTTPStatusCode, parseConnectionParamsFromString } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import type { RequestHandler } from 'express';
-import { endAfterBody, isJsonContentType, readBody } from './request-body';
+import { asksForJsonLines, endAfterBody, isJsonContentType, readBody } from './request-body';
 
 export interface TrpcGateOptions {
   platform: Platform;
@@ -14,6 +14,12 @@ export interface TrpcGateOptions {
   /** Headers an answer adds for its errors (Retry-After). */
   responseHeaders(errors: TRPCError[]): Record<string, string>;
 }
+
+const credentialsOf = ({ authorization, sessionToken, actingFor }: RootContext) => ({
+  authorization,
+  sessionToken,
+  actingFor,
+});
 
 interface Calls {
   paths: string[];
@@ -66,6 +72,29 @@ function refusalOfCallShape(method: 'GET' | 'POST', calls: Calls | null): TRPCEr
   return null;
 }
 
+/**
+ * What tRPC refuses before it makes the context, so without the request id (and as text/plain):
+ * a streaming (JSON Lines) call that is not a batch, and connection params that are not a JSON
+ * object of strings.
+ */
+function refusalBeforeContext(req: IncomingMessage, calls: Calls): TRPCError | null {
+  if (!calls.isBatch && asksForJsonLines(req)) {
+    return new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'Streaming requests must be batched (you can do a batch of 1)',
+    });
+  }
+  const connectionParams = calls.query.get('connectionParams');
+  if (connectionParams === null) return null;
+  try {
+    parseConnectionParamsFromString(connectionParams);
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  return null;
+}
+
 /** A subscription's input as tRPC gives it to the procedure: `input`, with `lastEventId` merged in. */
 function subscriptionInputOf(req: IncomingMessage, query: URLSearchParams): unknown {
   const text = query.get('input');
@@ -94,6 +123,8 @@ function subscriptionInputOf(req: IncomingMessage, query: URLSearchParams): unkn
  * - a body over the limit: 413, sent so that the client can read it, and a body holding more
  *   values than any call takes: 400, before it is parsed (`refusalOfJsonText`); the body read
  *   here is what the adapter parses;
+ * - a streaming call that is not a batch, or connection params tRPC cannot read: 400, which tRPC
+ *   answers before it has a context (`refusalBeforeContext`);
  * - a subscription its key, scope, rate limit or input refuses: 401, 403, 429 or 400 instead of
  *   a 200 event stream whose first event is the refusal (`refusalOfSubscription`).
  */
@@ -130,7 +161,12 @@ export function createTrpcGate(options: TrpcGateOptions): RequestHandler {
     }
     const misshapen = refusalOfCallShape(req.method, calls);
     if (misshapen) return answer(req, res, misshapen, calls);
+    const early = calls && refusalBeforeContext(req, calls);
+    if (early) return answer(req, res, early, calls);
     if (req.method === 'GET') {
+      // A GET has no body to type; tRPC would refuse one typed as form data or octet-stream
+      // before it has a context, where the fast path reads it as the query it is.
+      delete req.headers['content-type'];
       // Everything on a GET but a subscription is left to tRPC.
       const path = calls?.paths[0];
       if (!calls || calls.isBatch || path === undefined) return next();
@@ -138,7 +174,7 @@ export function createTrpcGate(options: TrpcGateOptions): RequestHandler {
       try {
         refused = await refusalOfSubscription(platform, {
           path,
-          authorization: req.headers.authorization ?? null,
+          ...credentialsOf(options.contextOf(req, 1)),
           rawInput: () => subscriptionInputOf(req, calls.query),
         });
       } catch (error) {

@@ -5,14 +5,20 @@ import { startTestServer, type TestServer } from './support/server';
 // Methods and media types the API does not take: refused with a stable code and the request
 // id, without a stack trace in the error log for anyone to flood it with.
 let server: TestServer;
+/** The same API without the fast path: every tRPC call through tRPC's Express adapter. */
+let adapterOnly: TestServer;
 const logLines: string[] = [];
 beforeAll(async () => {
   server = await startTestServer({
     env: { LOG_LEVEL: 'info' },
     logTo: { write: (line: string) => logLines.push(line) },
   });
+  adapterOnly = await startTestServer({ sharing: server, env: { TAKST_TRPC_FAST_PATH: 'false' } });
 });
-afterAll(() => server?.close());
+afterAll(async () => {
+  await adapterOnly?.close();
+  await server?.close();
+});
 
 interface Answer {
   status: number;
@@ -21,9 +27,14 @@ interface Answer {
 }
 
 /** node:http, since fetch refuses to send TRACE. */
-function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) {
+function send(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string } = {},
+  base = server.url,
+) {
   return new Promise<Answer>((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { method, headers: init.headers }, (res) => {
+    const req = request(`${base}${path}`, { method, headers: init.headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -69,14 +80,118 @@ describe('a method the API does not take', () => {
     expect(answer.body.error).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED', requestId: 'delete-healthz' });
   });
 
-  it('sends a query as POST or a mutation as GET back as METHOD_NOT_SUPPORTED, not INTERNAL', async () => {
-    const auth = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
-    const queryAsPost = await send('POST', '/trpc/assignments.list', { headers: auth, body: '{}' });
-    const mutationAsGet = await send('GET', '/trpc/parties.create', { headers: auth });
-    for (const answer of [queryAsPost, mutationAsGet]) {
-      expect(answer.status).toBe(405);
-      expect(answer.body.error?.data).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED' });
-      expect(answer.body.error?.message).not.toMatch(/internal/i);
+  it.each([
+    ['with the fast path', () => server.url],
+    ['through the Express adapter only', () => adapterOnly.url],
+  ])(
+    'sends a query as POST or a mutation as GET back as 405 METHOD_NOT_SUPPORTED, not INTERNAL, %s',
+    async (_, base) => {
+      const key = { authorization: `Bearer ${server.adminKey}` };
+      const json = { ...key, 'content-type': 'application/json' };
+      const wrongWays = [
+        ['POST', '/trpc/assignments.list', json, '{}', 'GET'],
+        ['POST', '/trpc/me.get', key, undefined, 'GET'],
+        ['GET', '/trpc/parties.create', key, undefined, 'POST'],
+        ['GET', `/trpc/parties.create?input=${encodeURIComponent('{"name":"Kari"}')}`, key, undefined, 'POST'],
+      ] as const;
+      for (const [method, path, headers, body, allow] of wrongWays) {
+        const requestId = `wrong-way-${method}-${path.length}`;
+        const answer = await send(method, path, { headers: { ...headers, 'x-request-id': requestId }, body }, base());
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.headers.allow).toBe(allow);
+        expect(answer.body.error?.data).toMatchObject({
+          code: 'METHOD_NOT_SUPPORTED',
+          errorCode: 'METHOD_NOT_SUPPORTED',
+          requestId,
+        });
+        expect(answer.body.error?.message).not.toMatch(/internal/i);
+      }
+      // In a batch, each call is refused so.
+      const batch = await send('POST', '/trpc/assignments.list,me.get?batch=1', { headers: json, body: '{}' }, base());
+      expect(batch.status).toBe(405);
+      for (const call of batch.body as unknown as { error: { data: Record<string, unknown> } }[]) {
+        expect(call.error.data).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED', requestId: expect.any(String) });
+      }
+      const found = await server.admin.parties.search.query({ q: 'Kari' });
+      expect(found.items).toHaveLength(0);
+    },
+  );
+});
+
+describe('every refusal carries the request id', () => {
+  const key = () => ({ authorization: `Bearer ${server.adminKey}` });
+  const json = { 'content-type': 'application/json' };
+  const csrf = { ...json, 'x-takst-csrf': '1' };
+  // [what, method, path, headers, body, status]
+  const refusals: [string, string, string, () => Record<string, string>, string | undefined, number][] = [
+    [
+      'a tRPC body that is not JSON',
+      'POST',
+      '/trpc/parties.create',
+      () => ({ ...key(), 'content-type': 'text/plain' }),
+      '{}',
+      415,
+    ],
+    [
+      'a tRPC body over 5 MB',
+      'POST',
+      '/trpc/parties.create',
+      () => ({ ...key(), ...json }),
+      'x'.repeat(5 * 1024 * 1024 + 1),
+      413,
+    ],
+    ['a method tRPC does not take', 'PUT', '/trpc/parties.create', key, undefined, 405],
+    ['an unknown procedure', 'GET', '/trpc/nothing.here', key, undefined, 404],
+    ['an unknown route', 'GET', '/nothing/here', () => ({}), undefined, 404],
+    [
+      'a streaming call that is not a batch',
+      'GET',
+      '/trpc/me.get',
+      () => ({ ...key(), 'trpc-accept': 'application/jsonl' }),
+      undefined,
+      400,
+    ],
+    ['connection params that are not JSON', 'GET', '/trpc/me.get?connectionParams=nope', key, undefined, 400],
+    ['the NDJSON export without a key', 'GET', '/api/assignments/export.ndjson', () => ({}), undefined, 401],
+    ['the NDJSON export with a bad filter', 'GET', '/api/assignments/export.ndjson?status=nope', key, undefined, 400],
+    ['the NDJSON export by POST', 'POST', '/api/assignments/export.ndjson', key, undefined, 405],
+    ['/metrics without a key', 'GET', '/metrics', () => ({}), undefined, 401],
+    ['sign-in without the CSRF header', 'POST', '/auth/sign-in', () => json, '{}', 403],
+    ['sign-in with a body that is not JSON', 'POST', '/auth/sign-in', () => csrf, '{nope', 400],
+    [
+      'sign-in with a body over 16 kB',
+      'POST',
+      '/auth/sign-in',
+      () => csrf,
+      JSON.stringify({ email: 'x'.repeat(20_000) }),
+      413,
+    ],
+    ['sign-in with the wrong fields', 'POST', '/auth/sign-in', () => csrf, '{"name":"Kari"}', 400],
+    ['sign-in by GET', 'GET', '/auth/sign-in', () => ({}), undefined, 405],
+    ['an unknown /auth route', 'POST', '/auth/nothing-here', () => csrf, '{}', 404],
+  ];
+
+  it.each(refusals)('%s: on both paths', async (what, method, path, headers, body, status) => {
+    for (const base of [server.url, adapterOnly.url]) {
+      const requestId = `refusal-${what.replace(/[^a-z0-9]+/gi, '-')}`;
+      const answer = await send(method, path, { headers: { ...headers(), 'x-request-id': requestId }, body }, base);
+      expect(answer.status, base).toBe(status);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      const error = answer.body.error as { data?: { requestId?: unknown }; requestId?: unknown } | undefined;
+      // tRPC's errors carry it in `data`, the flat ones beside the message.
+      expect(error?.data?.requestId ?? error?.requestId, base).toBe(requestId);
+    }
+  });
+
+  it('answers a GET typed as form data as the query it is, on both paths', async () => {
+    for (const base of [server.url, adapterOnly.url]) {
+      const answer = await send(
+        'GET',
+        '/trpc/me.get',
+        { headers: { ...key(), 'content-type': 'multipart/form-data' } },
+        base,
+      );
+      expect(answer.status, base).toBe(200);
     }
   });
 });

@@ -156,6 +156,32 @@ describe('demo data', () => {
       "select revoked_at from api_clients where name = 'demo-data'",
     );
     expect(seeder[0]?.revoked_at).toBeInstanceOf(Date);
+    // A person for every role, with the demo password, printed to the terminal (never logged).
+    expect(server.stderr()).toContain('Demo users, each with the password takst-demo-2026');
+    expect(server.stdout()).not.toContain('takst-demo-2026');
+    // The demo admin is the first admin: no bootstrap admin user and link besides.
+    expect(server.stderr()).not.toContain('set-password?token=');
+    for (const [email, role] of [
+      ['takstmann@takst.example.no', 'appraiser'],
+      ['fagansvarlig@takst.example.no', 'reviewer'],
+      ['kundestotte@takst.example.no', 'support'],
+      ['admin@takst.example.no', 'admin'],
+    ] as const) {
+      const signedIn = await fetch(`${url}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-takst-csrf': '1' },
+        body: JSON.stringify({ email, password: 'takst-demo-2026' }),
+      });
+      expect(signedIn.status, email).toBe(200);
+      expect(((await signedIn.json()) as { user: { roles: string[] } }).user.roles).toEqual([role]);
+    }
+    // The demo appraiser has open work of their own.
+    const own = await query<{ n: string }>(
+      db.url,
+      `select count(*) as n from assignments a join users u on u.appraiser_id = a.appraiser_id
+       where u.email = 'takstmann@takst.example.no' and a.status not in ('delivered', 'invoiced', 'closed', 'cancelled')`,
+    );
+    expect(Number(own[0]?.n)).toBeGreaterThan(0);
     expect(await server.stop()).toBe(0);
 
     const before = await query<{ count: string }>(db.url, 'select count(*) from assignments');

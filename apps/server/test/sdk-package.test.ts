@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import vm from 'node:vm';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserBundle } from './support/browser-bundle';
 import { startTestServer, type TestServer } from './support/server';
 
 const run = promisify(execFile);
@@ -111,16 +111,9 @@ describe('the packed @takst/sdk', () => {
     }, 60_000);
 
     it('bundles for a browser without Node.js built-ins, and runs with only what a browser has', async () => {
-      const bundled = await build({
+      const code = await browserBundle({
         stdin: { contents: "export * from '@takst/sdk';", resolveDir: consumerDir },
-        bundle: true,
-        platform: 'browser',
-        format: 'iife',
-        globalName: 'TakstSdk',
-        write: false,
-        logLevel: 'silent',
       });
-      const code = bundled.outputFiles[0]?.text ?? '';
       // A browser's globals, and nothing of Node.js: no process, Buffer, require or module.
       const browser = vm.createContext({
         fetch,

@@ -10,6 +10,8 @@ export interface RootContext {
   idempotencyKey: string | null;
   /** The `takst_session` cookie's token; used only when no Authorization header was sent. */
   sessionToken: string | null;
+  /** The raw `X-Takst-Acting-For` header: the person an API client acts for. */
+  actingFor: string | null;
   /** Whether `x-takst-csrf: 1` was sent: a page on another site cannot send it without CORS's consent. */
   csrfHeader: boolean;
   /** Whether the request's Origin, when it names one, is the server's own or an allow-listed one. */

@@ -2,6 +2,7 @@ export { ApiKeyCache, type ApiKeyCacheOptions } from './auth/api-key-cache';
 export { generateApiKey, hashApiKey, isWellFormedApiKey, parseBearer } from './auth/api-keys';
 export { checkCsrf } from './auth/caller';
 export { KeyRevoked, KeyWatch } from './auth/key-watch';
+export { type OidcSignInAttempt, signInWithOidc } from './auth/oidc-sign-in';
 export { AUTHENTICATED } from './auth/scopes';
 export { createApiClient } from './auth/service';
 export { DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from './auth/session-cache';
@@ -35,5 +36,6 @@ export {
   passwordWeakness,
   verifyPassword,
 } from './users/passwords';
+export { createUser } from './users/service';
 export { SET_PASSWORD_LINK_TTL_MS, setPasswordWithToken } from './users/set-password-links';
 export * from './webhooks/index';

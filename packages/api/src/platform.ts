@@ -53,7 +53,7 @@ export interface HttpRequestInfo {
 
 /** The root context's fields, with an Idempotency-Key for callers that have one. */
 export type RootContextInput = Pick<RootContext, 'requestId' | 'authorization'> &
-  Partial<Pick<RootContext, 'idempotencyKey' | 'sessionToken' | 'csrfHeader' | 'originAllowed'>>;
+  Partial<Pick<RootContext, 'idempotencyKey' | 'sessionToken' | 'actingFor' | 'csrfHeader' | 'originAllowed'>>;
 
 interface RequestResources {
   platform: Platform;
@@ -73,6 +73,7 @@ export function createRootContext(platform: Platform, request: RootContextInput,
     authorization: request.authorization,
     idempotencyKey: request.idempotencyKey ?? null,
     sessionToken: request.sessionToken ?? null,
+    actingFor: request.actingFor ?? null,
     csrfHeader: request.csrfHeader ?? false,
     originAllowed: request.originAllowed ?? true,
   };
@@ -104,9 +105,9 @@ export interface ActorUser {
 }
 
 /**
- * The authenticated caller, recorded on every write: an API client (`clientId`, `user` null) or
- * a signed-in person (`user` and `sessionId`, `clientId` null). `name` is the client's or the
- * person's.
+ * The authenticated caller, recorded on every write: an API client (`clientId`, `user` null), a
+ * signed-in person (`user` and `sessionId`, `clientId` null), or an API client acting for a
+ * person (`clientId` and `user`). `name` is the client's, or the signed-in person's.
  */
 export interface Actor {
   clientId: string | null;
@@ -134,6 +135,11 @@ export interface ServiceContext {
   em: EntityManager;
   actor: Actor;
   requestId: string;
+  /**
+   * Set when the caller is a person held to their own assignments in this call (an appraiser):
+   * their appraiser record, or null if they have none. See `assertMayWorkOn`.
+   */
+  ownAssignmentsOf?: string | null | undefined;
 }
 
 /**

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@takst/db';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import { authenticate, authorize, checkCsrf } from './auth/caller';
+import { authenticate, authorize, authorizePerson, checkCsrf, ownAssignmentsOf } from './auth/caller';
 import { refusalInPlaceOfKey } from './auth/key-answers';
-import type { RequiredScope } from './auth/scopes';
 import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
@@ -10,11 +9,10 @@ import { refusalOfRawInput } from './lib/raw-input';
 import { type Actor, httpRequestOf, ownerOf, type Platform, platformOf } from './platform';
 import { type ProcedureMeta, t } from './trpc';
 
-function declaredScope(platform: Platform, meta: ProcedureMeta | undefined, path: string): RequiredScope {
-  const scope = meta?.scope;
-  if (scope) return scope;
-  platform.logger.error({ path }, 'procedure declares no scope; refusing it');
-  throw new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', `Procedure ${path} declares no scope`);
+function declaredAccess(platform: Platform, meta: ProcedureMeta | undefined, path: string): ProcedureMeta {
+  if (meta?.scope && Array.isArray(meta.roles)) return meta;
+  platform.logger.error({ path }, 'procedure declares no scope or roles; refusing it');
+  throw new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', `Procedure ${path} declares no scope or roles`);
 }
 
 // One lookup per HTTP request, however many calls it batches: an unknown key must not cost the
@@ -34,20 +32,27 @@ function authenticateOnce(platform: Platform, ctx: RootContext): Promise<Actor> 
 const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
   const platform = platformOf(ctx);
   const http = httpRequestOf(ctx);
-  const scope = declaredScope(platform, meta, path);
+  const access = declaredAccess(platform, meta, path);
   const actor = await authenticateOnce(platform, ctx);
   if (http) platform.rateLimiter.charge(ownerOf(actor));
   if (type === 'mutation') checkCsrf(actor, ctx);
-  // A live stream is checked again whenever its key changes (KeyWatch); sessions have no such watch yet.
-  if (type === 'subscription' && actor.sessionId !== null) {
-    throw new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'Event streams need an API key for now');
-  }
-  authorize(actor, scope);
+  authorize(actor, access.scope);
+  authorizePerson(actor, access.roles, path);
+  const ownAssignments = ownAssignmentsOf(actor, access.roles, access.ownAssignmentsForAppraisers === true);
   // Items checked one by one meet the text check there, so that one bad item fails only itself.
   const refused = refusalOfRawInput(await getRawInput(), { itemsCheckedOneByOne: meta?.checksItemsOneByOne === true });
   if (refused) throw refused;
   const proceed = (em: EntityManager) =>
-    next({ ctx: { actor, em, logger: platform.logger, apiKeys: platform.apiKeys } });
+    next({
+      ctx: {
+        actor,
+        em,
+        logger: platform.logger,
+        apiKeys: platform.apiKeys,
+        sessions: platform.sessions,
+        ownAssignmentsOf: ownAssignments,
+      },
+    });
   if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed(platform.orm.em.fork());
 
   const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);

@@ -1,6 +1,6 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import type { z } from 'zod';
-import { authenticate, authorize } from './auth/caller';
+import { authenticate, authorize, authorizePerson, type Credentials } from './auth/caller';
 import { DomainError } from './errors';
 import { refusalOfRawInput } from './lib/raw-input';
 import { ownerOf, type Platform } from './platform';
@@ -14,9 +14,8 @@ interface ProcedureDef {
 // Keyed by dotted path, e.g. `events.subscribe`.
 const procedures = (appRouter as AnyTRPCRouter)._def.procedures as Record<string, ProcedureDef | undefined>;
 
-export interface SubscriptionCall {
+export interface SubscriptionCall extends Credentials {
   path: string;
-  authorization: string | null;
   /** The input as sent, with `lastEventId` merged in as tRPC merges it; read only for a subscription. */
   rawInput(): unknown;
 }
@@ -33,19 +32,20 @@ export interface SubscriptionCall {
  */
 export async function refusalOfSubscription(platform: Platform, call: SubscriptionCall): Promise<TRPCError | null> {
   const def = procedures[call.path]?._def;
-  const scope = def?.meta?.scope;
-  // A subscription that declares no scope is refused by the middleware itself.
-  if (def?.type !== 'subscription' || !scope) return null;
+  const meta = def?.meta;
+  // A subscription that declares no scope or roles is refused by the middleware itself.
+  if (def?.type !== 'subscription' || !meta?.scope || !Array.isArray(meta.roles)) return null;
   try {
-    const actor = await authenticate(platform, { authorization: call.authorization });
+    const actor = await authenticate(platform, call);
     platform.rateLimiter.check(ownerOf(actor));
-    authorize(actor, scope);
+    authorize(actor, meta.scope);
+    authorizePerson(actor, meta.roles, call.path);
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
   }
   const rawInput = call.rawInput();
-  const refused = refusalOfRawInput(rawInput, { itemsCheckedOneByOne: def.meta?.checksItemsOneByOne === true });
+  const refused = refusalOfRawInput(rawInput, { itemsCheckedOneByOne: meta.checksItemsOneByOne === true });
   if (refused) return refused;
   for (const parser of def.inputs as z.ZodType[]) {
     const parsed = await parser.safeParseAsync(rawInput);

@@ -1,3 +1,4 @@
+import type { Role } from '@takst/contract/enums';
 import type { TakstErrorData } from '@takst/contract/errors';
 import { initTRPC, type TRPC_ERROR_CODE_NUMBER } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
@@ -12,6 +13,17 @@ import { DomainError, describeIssues, errorCodeOf, hasIssues, publicErrorOf, toV
  */
 export interface ProcedureMeta {
   scope: RequiredScope;
+  /**
+   * Who among the firm's people may call it (a session, or an API client acting for a person):
+   * a person needs one of these roles, besides the scope. API clients are held to the scope
+   * alone. A test checks each role listed holds the scope, and calls every procedure as every role.
+   */
+  roles: readonly Role[];
+  /**
+   * A person whose only role listed here is `appraiser` works only on assignments assigned to
+   * them; the procedure checks it once it knows the assignment (`assertMayWorkOn`).
+   */
+  ownAssignmentsForAppraisers?: boolean;
   /** One line for generated docs. */
   description?: string;
   /** The input's items are checked one by one by the procedure, so one bad item fails only itself. */

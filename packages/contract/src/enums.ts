@@ -45,6 +45,7 @@ export const SCOPES = [
   'events:read',
   'webhooks:manage',
   'metrics:read',
+  'users:act_for',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -137,10 +138,17 @@ export const ERROR_CODES = [
   'USER_INACTIVE',
   'SIGN_IN_FAILED',
   'SIGN_IN_THROTTLED',
+  'OIDC_NOT_CONFIGURED',
+  'OIDC_STATE_INVALID',
+  'OIDC_EMAIL_NOT_ALLOWED',
+  'OIDC_NO_ACCOUNT',
   'SET_PASSWORD_LINK_INVALID',
   'PASSWORD_TOO_WEAK',
   'CSRF_REFUSED',
-  'ORIGIN_NOT_ALLOWED',
+  'CORS_ORIGIN_REFUSED',
+  'ROLE_NOT_ALLOWED',
+  'NOT_ASSIGNED_TO_YOU',
+  'ACTING_FOR_REFUSED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;

@@ -19,7 +19,10 @@ export const eventSchema = z.object({
   data: z.unknown(),
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
   reason: z.string().nullable(),
+  /** The API client that made the change (`id`), or the signed-in person (`id` null, their name). */
   actor: z.object({ id: idSchema.nullable(), name: z.string() }),
+  /** The person who made it: signed in, or acted for by the API client; null for an API client alone. */
+  user: z.object({ id: idSchema, name: z.string() }).nullable(),
   requestId: z.string().nullable(),
   occurredAt: timestampSchema,
 });

@@ -59,7 +59,10 @@ export const auditEntrySchema = z.object({
   entityType: z.string(),
   entityId: idSchema,
   action: z.string(),
+  /** The API client that made the change (`id`), or the signed-in person (`id` null, their name). */
   actor: z.object({ id: idSchema.nullable(), name: z.string() }),
+  /** The person who made it: signed in, or acted for by the API client; null for an API client alone. */
+  user: z.object({ id: idSchema, name: z.string() }).nullable(),
   requestId: z.string().nullable(),
   /** Field by field, what it was and what it became. */
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
@@ -72,6 +75,8 @@ export const listAuditInput = z
     entityType: z.string().trim().min(1).max(50).optional(),
     entityId: idSchema.optional(),
     actorId: idSchema.optional(),
+    /** Only what this person did (signed in, or acted for). */
+    userId: idSchema.optional(),
     /** At or after. */
     since: timestampSchema.optional(),
   })

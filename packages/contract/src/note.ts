@@ -3,8 +3,11 @@ import { boundedText, idSchema, pageOf, paginationInput, timestampSchema, withou
 
 export const addNoteInput = z.object({
   assignmentId: idSchema,
-  /** Who wrote it: a person's name, or the system's. */
-  author: withoutNationalId(boundedText(200)),
+  /**
+   * Who wrote it: a person's name, or the system's. A signed-in person (or one an API client acts
+   * for) may leave it out: it is then their name. An API client on its own must send it.
+   */
+  author: withoutNationalId(boundedText(200)).optional(),
   /** The connected system it came from, e.g. `support`; absent when written here. */
   sourceSystem: boundedText(100).optional(),
   text: withoutNationalId(boundedText(10_000)),

@@ -175,8 +175,14 @@ export const reportSchema = z.object({
   kind: reportKindSchema,
   status: reportStatusSchema,
   content: reportContentSchema,
+  /** The author's appraiser record. */
   authorId: idSchema,
+  /** The person who started this version (signed in, or acted for); null when an API client did. */
+  authorUserId: idSchema.nullable(),
+  /** The reviewer's appraiser record; null until approved, or when a reviewer without one approved. */
   reviewerId: idSchema.nullable(),
+  /** The person who approved it; null until then, or when an API client did. */
+  reviewerUserId: idSchema.nullable(),
   /** The delivered version this one revises. */
   revisesId: idSchema.nullable(),
   submittedAt: timestampSchema.nullable(),
@@ -189,16 +195,18 @@ export const reportSchema = z.object({
 
 const expectedVersion = z.number().int().min(1);
 
+/** `authorId`: the author's appraiser record; a person leaves it out (they are the author), an API client sends it. */
 export const createReportDraftInput = z.object({
   assignmentId: idSchema,
-  authorId: idSchema,
+  authorId: idSchema.optional(),
   content: reportContentInput,
 });
 
 /** Replaces the whole content of a draft. */
 export const updateReportDraftInput = z.object({ id: idSchema, expectedVersion, content: reportContentInput });
 export const submitReportInput = z.object({ id: idSchema, expectedVersion });
-export const approveReportInput = z.object({ id: idSchema, reviewerId: idSchema, expectedVersion });
+/** `reviewerId`: the reviewer's appraiser record; a person leaves it out (they are the reviewer), an API client sends it. */
+export const approveReportInput = z.object({ id: idSchema, reviewerId: idSchema.optional(), expectedVersion });
 /** Delivers an approved revision of a report whose assignment was already delivered. */
 export const deliverRevisionInput = z.object({ id: idSchema, expectedVersion });
 export const rejectReportInput = z.object({ id: idSchema, reason: reportText(2_000), expectedVersion });

@@ -73,6 +73,7 @@ export const endSessionsOutput = z.object({ ended: z.number().int() });
 
 /** Who is calling: a person signed in, an API client, or a client acting for a person. */
 export const meSchema = z.object({
+  /** The signed-in person, or the person an API client acts for (X-Takst-Acting-For). */
   user: userSchema.nullable(),
   apiClient: z.object({ id: idSchema, name: z.string() }).nullable(),
   /** The scopes the call holds; `admin` holds every one. */

@@ -8,6 +8,12 @@ declare global {
   const assignmentId: string;
   const input: RouterInputs['assignments']['create'];
   const row: { number: number };
+  const email: string;
+  const baseUrl: string;
+  const apiKey: string;
+  const astridUserId: string;
+  const password: string;
+  function currentToken(): Promise<string>;
   function loadPosition(): Promise<number>;
   function savePosition(sequence: number): Promise<void>;
   function handle(event: TakstEvent): Promise<void>;

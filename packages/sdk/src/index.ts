@@ -18,7 +18,7 @@ export {
 } from '@takst/contract/enums';
 export { containsNationalId, isNationalIdNumber, isValidOrganizationNumber } from '@takst/contract/identifiers';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
-export { createTakstClient, type TakstClient, type TakstClientOptions } from './client';
+export { createTakstClient, type TakstClient, type TakstClientOptions, type TakstCredentials } from './client';
 export {
   isTakstError,
   type TakstClientSideErrorCode,

@@ -1,5 +1,12 @@
 import type { AppRouter } from '@takst/api';
-import { createApiClient, createCaller, createRootContext, type Logger, type Platform } from '@takst/api';
+import {
+  createApiClient,
+  createCaller,
+  createRootContext,
+  type Logger,
+  type Platform,
+  setPasswordWithToken,
+} from '@takst/api';
 import {
   ASSIGNMENT_TYPES,
   type AssignmentStatus,
@@ -7,6 +14,7 @@ import {
   REPORT_KIND_BY_TYPE,
   REQUIRED_CERTIFICATION,
 } from '@takst/contract';
+import type { EntityManager } from '@takst/db';
 import { ApiClientEntity, AssignmentEntity } from '@takst/db';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { Config } from '../config';
@@ -238,6 +246,74 @@ async function drive(builder: DemoBuilder, caller: Caller, index: number, target
 }
 
 /**
+ * The password of every demo user. It exists only in demo data (a database filled by `--demo`),
+ * is printed when the demo data is made, and is not a secret: never use demo data for real work.
+ */
+export const DEMO_PASSWORD = 'takst-demo-2026';
+
+export interface DemoUser {
+  email: string;
+  name: string;
+  roles: string[];
+}
+
+/** The open assignments' appraisers, busiest first: the demo appraiser gets work to do. */
+async function busiestAppraisers(em: EntityManager): Promise<string[]> {
+  const rows = await em.getConnection().execute<{ appraiserId: string }[]>(
+    `select appraiser_id as "appraiserId" from assignments
+     where appraiser_id is not null and status in ('confirmed', 'inspection_booked', 'inspected', 'drafting', 'in_review')
+     group by appraiser_id order by count(*) desc, appraiser_id`,
+  );
+  return rows.map((row) => row.appraiserId);
+}
+
+/**
+ * A person for every role, each with the demo password: an appraiser linked to the busiest
+ * appraiser record, a reviewer (fagansvarlig) linked to another one, support and an admin.
+ */
+async function createDemoUsers(caller: Caller, em: EntityManager, appraisers: Appraiser[]): Promise<DemoUser[]> {
+  const [busiest, other] = await busiestAppraisers(em);
+  const nameOf = (id: string | undefined) => appraisers.find((a) => a.id === id)?.name ?? 'Demo';
+  const people: Inputs['users']['create'][] = [
+    {
+      email: 'takstmann@takst.example.no',
+      name: nameOf(busiest),
+      roles: ['appraiser'],
+      ...(busiest ? { appraiserId: busiest } : {}),
+    },
+    {
+      email: 'fagansvarlig@takst.example.no',
+      name: nameOf(other),
+      roles: ['reviewer'],
+      ...(other ? { appraiserId: other } : {}),
+    },
+    { email: 'kundestotte@takst.example.no', name: 'Nora Lie', roles: ['support'] },
+    { email: 'admin@takst.example.no', name: 'Ole Hansen', roles: ['admin'] },
+  ];
+  const users: DemoUser[] = [];
+  for (const person of people) {
+    const invited = await caller.users.create(person);
+    await setPasswordWithToken(em.fork(), invited.setPasswordToken, DEMO_PASSWORD);
+    users.push({ email: person.email, name: person.name, roles: [...person.roles] });
+  }
+  return users;
+}
+
+/** The lines `--demo` prints: who can sign in, and with which password. */
+export function demoUsersNotice(users: readonly DemoUser[]): (serverUrl: string) => string {
+  return (serverUrl) =>
+    [
+      '',
+      `  Demo users, each with the password ${DEMO_PASSWORD} (demo data only):`,
+      '',
+      ...users.map((user) => `    ${user.email.padEnd(32)} ${user.roles.join(', ').padEnd(10)} ${user.name}`),
+      '',
+      `  Sign in at ${serverUrl}/ or with POST ${serverUrl}/auth/sign-in.`,
+      '',
+    ].join('\n');
+}
+
+/**
  * Fills an empty database with a small, realistic Norwegian data set through the API itself
  * (so every row has its audit entries and status history): appraisers with certifications,
  * properties and parties, and assignments in every status with inspections, reports and notes.
@@ -246,9 +322,9 @@ async function drive(builder: DemoBuilder, caller: Caller, index: number, target
 export async function seedDemoData(
   platform: Platform,
   logger: Logger,
-): Promise<{ seeded: boolean; assignments: number }> {
+): Promise<{ seeded: boolean; assignments: number; users: DemoUser[] }> {
   const em = platform.orm.em.fork();
-  if ((await em.count(AssignmentEntity, {})) > 0) return { seeded: false, assignments: 0 };
+  if ((await em.count(AssignmentEntity, {})) > 0) return { seeded: false, assignments: 0, users: [] };
   const started = Date.now();
   // A client of its own, revoked when done: its key is never shown and never needed again.
   const { client, apiKey } = await createApiClient(em, { name: 'demo-data', scopes: ['admin'] });
@@ -262,8 +338,9 @@ export async function seedDemoData(
     for (const [target, count] of PLAN) {
       for (let i = 0; i < count; i++) await drive(builder, caller, index++, target);
     }
-    logger.info({ assignments: index, ms: Date.now() - started }, 'demo data created');
-    return { seeded: true, assignments: index };
+    const users = await createDemoUsers(caller, em, builder.appraisers);
+    logger.info({ assignments: index, users: users.length, ms: Date.now() - started }, 'demo data created');
+    return { seeded: true, assignments: index, users };
   } finally {
     await em.nativeUpdate(ApiClientEntity, { id: client.id }, { revokedAt: new Date() });
     platform.apiKeys.forget(client.id);

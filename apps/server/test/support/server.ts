@@ -14,6 +14,8 @@ export interface TestServer {
   client(apiKey: string): TakstClient;
   /** Registers a new API client with just these scopes and returns a client using its key. */
   clientWithScopes(scopes: Scope[]): Promise<TakstClient>;
+  /** What the server printed once to the terminal at start-up (the first admin's link, …). */
+  printed: string[];
   close(): Promise<void>;
 }
 
@@ -45,8 +47,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   let server: RunningServer;
+  const printed: string[] = [];
   try {
-    server = await startServer({ config, logger: createLogger(config, options.logTo) });
+    server = await startServer({
+      config,
+      logger: createLogger(config, options.logTo),
+      printOnce: (message) => printed.push(message),
+    });
   } catch (error) {
     await database.drop();
     throw error;
@@ -59,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     adminKey,
     admin,
     client,
+    printed,
     async clientWithScopes(scopes) {
       const created = await admin.apiClients.create.mutate({ name: `test ${scopes.join(' ')}`, scopes });
       return client(created.apiKey);

@@ -6,6 +6,7 @@ import {
   listAppraisersInput,
   updateAppraiserInput,
 } from '@takst/contract';
+import { ADMIN_ONLY, EVERYONE } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toAppraiserDto } from './mapper';
@@ -13,19 +14,27 @@ import { createAppraiser, getAppraiser, listAppraisers, updateAppraiser } from '
 
 export const appraisersRouter = router({
   create: procedure
-    .meta({ scope: 'appraisers:write', description: 'Register an appraiser with their certifications' })
+    .meta({
+      scope: 'appraisers:write',
+      roles: ADMIN_ONLY,
+      description: 'Register an appraiser with their certifications',
+    })
     .input(createAppraiserInput)
     .output(appraiserSchema)
     .mutation(async ({ ctx, input }) => toAppraiserDto(await createAppraiser(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'appraisers:read', description: 'One appraiser by id' })
+    .meta({ scope: 'appraisers:read', roles: EVERYONE, description: 'One appraiser by id' })
     .input(getAppraiserInput)
     .output(appraiserSchema)
     .query(async ({ ctx, input }) => toAppraiserDto(await getAppraiser(ctx.em, input.id))),
 
   update: procedure
-    .meta({ scope: 'appraisers:write', description: 'Change fields of an appraiser at the version you read' })
+    .meta({
+      scope: 'appraisers:write',
+      roles: ADMIN_ONLY,
+      description: 'Change fields of an appraiser at the version you read',
+    })
     .input(updateAppraiserInput)
     .output(appraiserSchema)
     .mutation(async ({ ctx, input }) => toAppraiserDto(await updateAppraiser(ctx, input))),
@@ -33,6 +42,7 @@ export const appraisersRouter = router({
   list: procedure
     .meta({
       scope: 'appraisers:read',
+      roles: EVERYONE,
       description: 'Appraisers newest first, keyset-paginated; filter by active or by a certification held on a day',
     })
     .input(listAppraisersInput)

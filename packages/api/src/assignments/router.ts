@@ -19,6 +19,7 @@ import {
   upsertAssignmentByExternalRefInput,
   upsertAssignmentByExternalRefOutput,
 } from '@takst/contract';
+import { EVERYONE, OFFICE } from '../auth/roles';
 import { exportAssignments } from '../bulk/export';
 import { bulkTransitionAssignments } from '../bulk/transition';
 import { bulkUpsertAssignments } from '../bulk/upsert';
@@ -39,25 +40,37 @@ import { assignmentTimeline } from './timeline';
 
 export const assignmentsRouter = router({
   create: procedure
-    .meta({ scope: 'assignments:write', description: 'Register a new assignment; it starts as received' })
+    .meta({
+      scope: 'assignments:write',
+      roles: OFFICE,
+      description: 'Register a new assignment; it starts as received',
+    })
     .input(createAssignmentInput)
     .output(assignmentSchema)
     .mutation(async ({ ctx, input }) => toAssignmentDto(await createAssignment(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'assignments:read', description: 'One assignment by id' })
+    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One assignment by id' })
     .input(getAssignmentInput)
     .output(assignmentSchema)
     .query(async ({ ctx, input }) => toAssignmentDto(await getAssignment(ctx.em, input.id))),
 
   getByReference: procedure
-    .meta({ scope: 'assignments:read', description: 'One assignment by its reference, e.g. 2026-000123' })
+    .meta({
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'One assignment by its reference, e.g. 2026-000123',
+    })
     .input(getAssignmentByReferenceInput)
     .output(assignmentSchema)
     .query(async ({ ctx, input }) => toAssignmentDto(await getAssignmentByReference(ctx.em, input.reference))),
 
   list: procedure
-    .meta({ scope: 'assignments:read', description: 'Assignments filtered and sorted, keyset-paginated' })
+    .meta({
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'Assignments filtered and sorted, keyset-paginated',
+    })
     .input(listAssignmentsInput)
     .output(assignmentPageSchema)
     .query(async ({ ctx, input }) => {
@@ -66,19 +79,32 @@ export const assignmentsRouter = router({
     }),
 
   update: procedure
-    .meta({ scope: 'assignments:write', description: 'Change fields of an assignment at the version you read' })
+    .meta({
+      scope: 'assignments:write',
+      roles: OFFICE,
+      description: 'Change fields of an assignment at the version you read',
+    })
     .input(updateAssignmentInput)
     .output(assignmentSchema)
     .mutation(async ({ ctx, input }) => toAssignmentDto(await updateAssignment(ctx, input))),
 
   transition: procedure
-    .meta({ scope: 'assignments:write', description: 'Move an assignment to another status, as the lifecycle allows' })
+    .meta({
+      scope: 'assignments:write',
+      roles: EVERYONE,
+      ownAssignmentsForAppraisers: true,
+      description: 'Move an assignment to another status, as the lifecycle allows',
+    })
     .input(transitionAssignmentInput)
     .output(assignmentSchema)
     .mutation(async ({ ctx, input }) => toAssignmentDto(await transitionAssignment(ctx, input))),
 
   assign: procedure
-    .meta({ scope: 'assignments:write', description: 'Give the assignment to an appraiser certified for its type' })
+    .meta({
+      scope: 'assignments:write',
+      roles: OFFICE,
+      description: 'Give the assignment to an appraiser certified for its type',
+    })
     .input(assignAssignmentInput)
     .output(assignmentSchema)
     .mutation(async ({ ctx, input }) => toAssignmentDto(await assignAppraiser(ctx, input))),
@@ -86,6 +112,7 @@ export const assignmentsRouter = router({
   upsertByExternalRef: procedure
     .meta({
       scope: 'assignments:write',
+      roles: OFFICE,
       description: "Create the assignment a system's id names, or update it with the given fields",
     })
     .input(upsertAssignmentByExternalRefInput)
@@ -96,7 +123,11 @@ export const assignmentsRouter = router({
     }),
 
   timeline: procedure
-    .meta({ scope: 'assignments:read', description: 'Status changes, inspections, reports and notes, oldest first' })
+    .meta({
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'Status changes, inspections, reports and notes, oldest first',
+    })
     .input(timelineInput)
     .output(timelineOutput)
     .query(async ({ ctx, input }) => ({ items: await assignmentTimeline(ctx.em, input.id) })),
@@ -104,6 +135,7 @@ export const assignmentsRouter = router({
   bulkUpsert: procedure
     .meta({
       scope: 'assignments:write',
+      roles: OFFICE,
       description: 'Create or update up to 500 assignments by external reference or reference, with a result per item',
       checksItemsOneByOne: true,
     })
@@ -114,6 +146,7 @@ export const assignmentsRouter = router({
   export: procedure
     .meta({
       scope: 'assignments:read',
+      roles: EVERYONE,
       description: 'Every matching assignment in change order, a page at a time, resumable by continuation',
     })
     .input(exportAssignmentsInput)
@@ -123,6 +156,7 @@ export const assignmentsRouter = router({
   bulkTransition: procedure
     .meta({
       scope: 'assignments:write',
+      roles: OFFICE,
       description: 'Move up to 500 assignments (by id or filter) to a status, or report what would happen',
     })
     .input(bulkTransitionInput)

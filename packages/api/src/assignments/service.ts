@@ -18,6 +18,7 @@ import {
 } from '@takst/db';
 import { assertCanTake, todayInOslo } from '../appraisers/certification';
 import { recordAudit, snapshot } from '../audit/record';
+import { assertMayWorkOn } from '../auth/assignment-access';
 import { DomainError, notFound, versionConflict } from '../errors';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
@@ -245,6 +246,7 @@ export async function transitionAssignment(
 ): Promise<AssignmentRow> {
   await inTransaction(ctx.em, async (tx) => {
     const assignment = await loadAtVersion(tx, input.id, input.expectedVersion);
+    assertMayWorkOn(ctx, assignment);
     await changeStatus(tx, ctx, assignment, input.to, input.reason ?? null);
     await flushOrConflict(tx, assignment, input.expectedVersion);
   });

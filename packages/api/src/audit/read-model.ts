@@ -10,6 +10,8 @@ interface AuditRow {
   action: string;
   actorId: string | null;
   actorName: string;
+  userId: string | null;
+  userName: string | null;
   requestId: string | null;
   changes: AuditEntryDto['changes'];
   occurredAt: string;
@@ -28,6 +30,7 @@ export async function listAuditEntries(
   if (input.entityType) add('entity_type = ?', input.entityType);
   if (input.entityId) add('entity_id = ?', input.entityId);
   if (input.actorId) add('actor_id = ?', input.actorId);
+  if (input.userId) add('user_id = ?', input.userId);
   if (input.since) add('occurred_at >= ?', input.since);
   if (input.cursor) {
     const after = decodeCursor(input.cursor);
@@ -38,7 +41,7 @@ export async function listAuditEntries(
   const rows = await selectRows<AuditRow>(
     em,
     `select id, entity_type as "entityType", entity_id as "entityId", action, actor_id as "actorId",
-       actor_name as "actorName", request_id as "requestId", changes,
+       actor_name as "actorName", user_id as "userId", user_name as "userName", request_id as "requestId", changes,
        to_char(occurred_at at time zone 'UTC', ${ISO_MS}) as "occurredAt"
      from audit_log ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
      order by occurred_at desc, id desc limit ?`,
@@ -53,6 +56,7 @@ export async function listAuditEntries(
       entityId: row.entityId,
       action: row.action,
       actor: { id: row.actorId, name: row.actorName },
+      user: row.userId === null ? null : { id: row.userId, name: row.userName ?? '' },
       requestId: row.requestId,
       changes: row.changes,
       occurredAt: row.occurredAt,

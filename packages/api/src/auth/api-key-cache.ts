@@ -2,19 +2,13 @@ import type { MikroORM } from '@takst/db';
 import type { Logger } from '../lib/logger';
 import type { Actor } from '../platform';
 import { hashApiKey, isWellFormedApiKey } from './api-keys';
+import { type ChangeWatch, HeardChanges } from './heard-changes';
 
 type KeyActor = Actor & { clientId: string };
 
 interface CachedActor {
   actor: KeyActor;
   expiresAt: number;
-}
-
-/** A wait for this process to hear, from the database, of a change to one client. */
-export interface ChangeWatch {
-  /** Resolves when the change is heard, when nobody is listening, or after `timeoutMs`. */
-  untilHeard(timeoutMs: number): Promise<void>;
-  cancel(): void;
 }
 
 export interface ApiKeyCacheOptions {
@@ -44,8 +38,7 @@ export class ApiKeyCache {
   readonly #touchIntervalMs: number;
   readonly #entries = new Map<string, CachedActor>();
   readonly #lastTouched = new Map<string, number>();
-  readonly #watchers = new Map<string, Set<() => void>>();
-  readonly #followers = new Map<string, Set<() => void>>();
+  readonly #changes = new HeardChanges();
   #trusted = false;
   // Bumped by every invalidation, so a lookup that was under way when a client changed does not
   // put what it read before the change into the cache after it.
@@ -89,10 +82,7 @@ export class ApiKeyCache {
   /** The listener heard of a change to the client, made by any process. */
   heard(clientId: string): void {
     this.forget(clientId);
-    const watchers = this.#watchers.get(clientId);
-    this.#watchers.delete(clientId);
-    for (const wake of watchers ?? []) wake();
-    for (const notify of this.#followers.get(clientId) ?? []) notify();
+    this.#changes.heard(clientId);
   }
 
   /**
@@ -101,36 +91,12 @@ export class ApiKeyCache {
    * called. Long-lived work on behalf of a key (a live event stream) checks the key again then.
    */
   follow(clientId: string, onChange: () => void): () => void {
-    const followers = this.#followers.get(clientId) ?? new Set();
-    this.#followers.set(clientId, followers.add(onChange));
-    return () => {
-      followers.delete(onChange);
-      if (followers.size === 0 && this.#followers.get(clientId) === followers) this.#followers.delete(clientId);
-    };
+    return this.#changes.follow(clientId, onChange);
   }
 
   /** Start watching before the change commits, so its notification cannot slip by first. */
   watchChange(clientId: string): ChangeWatch {
-    let wake = () => {};
-    const heard = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    const watchers = this.#watchers.get(clientId) ?? new Set();
-    if (this.#trusted) this.#watchers.set(clientId, watchers.add(wake));
-    else wake();
-    const cancel = () => {
-      watchers.delete(wake);
-      if (watchers.size === 0 && this.#watchers.get(clientId) === watchers) this.#watchers.delete(clientId);
-      wake();
-    };
-    return {
-      async untilHeard(timeoutMs) {
-        const timer = setTimeout(cancel, timeoutMs);
-        await heard;
-        clearTimeout(timer);
-      },
-      cancel,
-    };
+    return this.#changes.watch(clientId, this.#trusted);
   }
 
   /** Changes are heard again: the cache may be used, starting empty. */
@@ -143,10 +109,7 @@ export class ApiKeyCache {
   distrust(): void {
     this.#trusted = false;
     this.#forgetAll();
-    // Nothing more will be heard until trust returns; nobody should wait for it.
-    for (const watchers of this.#watchers.values()) for (const wake of watchers) wake();
-    this.#watchers.clear();
-    for (const followers of this.#followers.values()) for (const notify of followers) notify();
+    this.#changes.lostHearing();
   }
 
   #forgetAll(): void {

@@ -1,5 +1,7 @@
+import type { Role } from '@takst/contract/enums';
 import { DomainError } from '../errors';
 import type { Actor, Platform } from '../platform';
+import { actingFor } from './acting-for';
 import { parseBearer } from './api-keys';
 import { hasScope, type RequiredScope } from './scopes';
 
@@ -8,6 +10,8 @@ export interface Credentials {
   authorization: string | null;
   /** The `takst_session` cookie's token; only looked at when no Authorization header was sent. */
   sessionToken?: string | null;
+  /** The `X-Takst-Acting-For` header: the id of the person an API client acts for. */
+  actingFor?: string | null;
 }
 
 const unauthenticated = (message: string) => new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', message);
@@ -27,7 +31,7 @@ export async function authenticate(platform: Platform, credentials: Credentials)
   if (!key) throw unauthenticated('Send an API key as "Authorization: Bearer tk_..." or sign in');
   const actor = await platform.apiKeys.resolve(key);
   if (!actor) throw unauthenticated('Unknown or revoked API key');
-  return actor;
+  return credentials.actingFor ? actingFor(platform, actor, credentials.actingFor) : actor;
 }
 
 /** FORBIDDEN, naming the scope, unless the caller holds it (`admin` holds every scope). */
@@ -38,6 +42,34 @@ export function authorize(actor: Actor, scope: RequiredScope): void {
       requiredScope: scope,
     });
   }
+}
+
+/**
+ * FORBIDDEN (ROLE_NOT_ALLOWED) unless a person — signed in, or named by an API client acting for
+ * them — holds one of the roles the procedure names. API clients on their own answer to scopes only.
+ */
+export function authorizePerson(actor: Actor, roles: readonly Role[], path: string): void {
+  const user = actor.user;
+  if (!user || user.roles.some((role) => roles.includes(role as Role))) return;
+  throw new DomainError('FORBIDDEN', 'ROLE_NOT_ALLOWED', `${path} is for the roles ${roles.join(', ')}`, {
+    allowedRoles: roles,
+  });
+}
+
+/**
+ * Whose assignments a person may work on in this call: the appraiser record of a person whose
+ * only role among those the procedure names is `appraiser` (null if they have none: then no
+ * assignment is theirs); undefined when the call is not held to own assignments.
+ */
+export function ownAssignmentsOf(
+  actor: Actor,
+  roles: readonly Role[],
+  appliesToAppraisers: boolean,
+): string | null | undefined {
+  const user = actor.user;
+  if (!user || !appliesToAppraisers) return undefined;
+  const broader = user.roles.some((role) => role !== 'appraiser' && roles.includes(role as Role));
+  return broader ? undefined : user.appraiserId;
 }
 
 /**

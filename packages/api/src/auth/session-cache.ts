@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger';
 import { hashToken, isWellFormedToken } from '../lib/tokens';
 import type { Actor } from '../platform';
 import type { ChangeHearer } from './api-client-listener';
+import { type ChangeWatch, HeardChanges } from './heard-changes';
 
 export interface SessionLifetimes {
   /** From sign-in, however busy the session is. */
@@ -53,6 +54,7 @@ export class SessionCache implements ChangeHearer {
   readonly #logger: Logger;
   readonly lifetimes: SessionLifetimes;
   readonly #entries = new Map<string, Cached>();
+  readonly #changes = new HeardChanges();
   #trusted = false;
   // As in ApiKeyCache: a lookup under way during a change must not cache what it read before it.
   #epoch = 0;
@@ -101,6 +103,17 @@ export class SessionCache implements ChangeHearer {
 
   heard(userId: string): void {
     this.forget(userId);
+    this.#changes.heard(userId);
+  }
+
+  /** Calls `onChange` whenever a change to the person is heard (or may have gone unheard). */
+  follow(userId: string, onChange: () => void): () => void {
+    return this.#changes.follow(userId, onChange);
+  }
+
+  /** Start before the change commits: resolves once every process has been told of it. */
+  watchChange(userId: string): ChangeWatch {
+    return this.#changes.watch(userId, this.#trusted);
   }
 
   trust(): void {
@@ -113,6 +126,7 @@ export class SessionCache implements ChangeHearer {
     this.#trusted = false;
     this.#epoch++;
     this.#entries.clear();
+    this.#changes.lostHearing();
   }
 
   #valid(row: SessionRow, now: number): boolean {

@@ -1,13 +1,12 @@
-import type { UserDto } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { sql } from '../bulk/sql';
 import { DomainError } from '../errors';
-import { hashToken, isWellFormedToken, newToken } from '../lib/tokens';
-import { uuidv7 } from '../lib/uuid';
+import { hashToken, isWellFormedToken } from '../lib/tokens';
 import type { Platform } from '../platform';
-import { toUserDto } from '../users/mapper';
 import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
-import { findUserRow } from '../users/read-model';
+import { openSession, type SignedIn } from './open-session';
+
+export type { SignedIn } from './open-session';
 
 /** Failures a key may have before each further try waits; then 1 s, doubling, up to 15 min. */
 export const SIGN_IN_FREE_FAILURES = 5;
@@ -22,21 +21,13 @@ export interface SignInAttempt {
   userAgent: string | null;
 }
 
-export interface SignedIn {
-  /** The session's secret, for the cookie; only its SHA-256 is stored. */
-  token: string;
-  sessionId: string;
-  user: UserDto;
-  expiresAt: Date;
-}
-
 /** How long a key with this many failures must wait after its last one. */
 export function throttleDelayMs(failures: number): number {
   if (failures < SIGN_IN_FREE_FAILURES) return 0;
   return Math.min(FIRST_DELAY_MS * 2 ** Math.min(failures - SIGN_IN_FREE_FAILURES, 30), MAX_DELAY_MS);
 }
 
-const signInFailed = () => new DomainError('UNAUTHORIZED', 'SIGN_IN_FAILED', 'Wrong email or password');
+export const signInFailed = () => new DomainError('UNAUTHORIZED', 'SIGN_IN_FAILED', 'Wrong email or password');
 
 const throttleKeys = (attempt: SignInAttempt) => [
   `account:${attempt.email.trim().toLowerCase()}`,
@@ -105,28 +96,14 @@ export async function signIn(platform: Platform, attempt: SignInAttempt): Promis
       person.passwordHash,
     ]);
   }
-  const token = newToken();
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + platform.sessions.lifetimes.maxMs);
-  const sessionId = uuidv7(now.getTime());
-  await sql(
-    em,
-    `insert into sessions (id, user_id, token_hash, method, created_at, last_seen_at, expires_at, user_agent, address)
-     values (?, ?, ?, 'password', ?, ?, ?, ?, ?)`,
-    [
-      sessionId,
-      person.id,
-      hashToken(token),
-      now.toISOString(),
-      now.toISOString(),
-      expiresAt.toISOString(),
-      attempt.userAgent?.slice(0, 500) ?? null,
-      attempt.address,
-    ],
-  );
-  const user = await findUserRow(em, person.id);
-  if (!user) throw signInFailed();
-  return { token, sessionId, user: toUserDto(user), expiresAt };
+  const opened = await openSession(em, platform.sessions.lifetimes, {
+    userId: person.id,
+    method: 'password',
+    address: attempt.address,
+    userAgent: attempt.userAgent,
+  });
+  if (!opened) throw signInFailed();
+  return opened;
 }
 
 /** Ends the session of this token, if it is open; a trigger tells every process. */

@@ -14,6 +14,8 @@ interface EventRow {
   reason: string | null;
   actorId: string | null;
   actorName: string;
+  userId: string | null;
+  userName: string | null;
   requestId: string | null;
   occurredAt: string;
 }
@@ -37,6 +39,7 @@ function toEventDto(row: EventRow): EventDto {
     changes: row.changes,
     reason: row.reason,
     actor: { id: row.actorId, name: row.actorName },
+    user: row.userId === null ? null : { id: row.userId, name: row.userName ?? '' },
     requestId: row.requestId,
     occurredAt: row.occurredAt,
   };
@@ -62,8 +65,8 @@ export async function readEvents(em: EntityManager, query: EventQuery): Promise<
   const rows = await selectRows<EventRow>(
     em,
     `select sequence, id, type, entity_type as "entityType", entity_id as "entityId", data, changes, reason,
-       actor_id as "actorId", actor_name as "actorName", request_id as "requestId",
-       to_char(occurred_at at time zone 'UTC', ${ISO_MS}) as "occurredAt"
+       actor_id as "actorId", actor_name as "actorName", user_id as "userId", user_name as "userName",
+       request_id as "requestId", to_char(occurred_at at time zone 'UTC', ${ISO_MS}) as "occurredAt"
      from events where ${conditions.join(' and ')}
      order by sequence limit ?`,
     params,

@@ -1,6 +1,7 @@
 import { eventPageSchema, eventSchema, listEventsInput, subscribeEventsInput } from '@takst/contract';
 import { parseBearer } from '../auth/api-keys';
-import { KeyWatch } from '../auth/key-watch';
+import { watchCaller } from '../auth/key-watch';
+import { EVERYONE } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { eventFeedOf } from './feed';
@@ -10,7 +11,11 @@ import { trackedStreamOf } from './tracked-stream';
 
 export const eventsRouter = router({
   list: procedure
-    .meta({ scope: 'events:read', description: 'Events in sequence order after a sequence, for pull-based sync' })
+    .meta({
+      scope: 'events:read',
+      roles: EVERYONE,
+      description: 'Events in sequence order after a sequence, for pull-based sync',
+    })
     .input(listEventsInput)
     .output(eventPageSchema)
     .query(({ ctx, input }) => listEvents(ctx.em, input)),
@@ -18,6 +23,7 @@ export const eventsRouter = router({
   subscribe: procedure
     .meta({
       scope: 'events:read',
+      roles: EVERYONE,
       description: 'Live events over server-sent events; replays from `after`, resumes from the last event id',
     })
     .input(subscribeEventsInput)
@@ -28,7 +34,11 @@ export const eventsRouter = router({
         feed: eventFeedOf(ctx.em.config, ctx.logger),
         input,
         signal,
-        watchKey: () => new KeyWatch(ctx.apiKeys, parseBearer(ctx.authorization) ?? '', ctx.actor.clientId ?? ''),
+        watchKey: () =>
+          watchCaller({ apiKeys: ctx.apiKeys, sessions: ctx.sessions }, ctx.actor, {
+            key: parseBearer(ctx.authorization),
+            sessionToken: ctx.sessionToken,
+          }),
       }),
     ),
 });

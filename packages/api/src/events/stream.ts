@@ -27,10 +27,10 @@ function resumePoint(input: SubscribeEventsInput): number | undefined {
   return input.lastEventId ? Number(input.lastEventId) : input.after;
 }
 
-/** Why the key stopped working, as the stream's error: UNAUTHORIZED when it was revoked. */
+/** Why the key (or session) stopped working, as the stream's error: UNAUTHORIZED when it ended. */
 const refusalOf = (reason: unknown) =>
   reason instanceof KeyRevoked
-    ? new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', 'The API key of this stream was revoked')
+    ? new DomainError('UNAUTHORIZED', 'UNAUTHENTICATED', `${reason.message}; this stream has ended`)
     : reason;
 
 async function assertStillWorks(key: KeyWatch): Promise<void> {

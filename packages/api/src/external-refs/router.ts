@@ -6,6 +6,7 @@ import {
   resolveExternalRefInput,
   resolveExternalRefOutput,
 } from '@takst/contract';
+import { EVERYONE, OFFICE } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toExternalRefDto } from './mapper';
@@ -18,6 +19,7 @@ export const externalRefsRouter = router({
   resolve: procedure
     .meta({
       scope: 'assignments:read',
+      roles: EVERYONE,
       description: "The entity a system's id points to; also needs the read scope of that entity's type",
     })
     .input(resolveExternalRefInput)
@@ -27,6 +29,7 @@ export const externalRefsRouter = router({
   list: procedure
     .meta({
       scope: 'assignments:read',
+      roles: EVERYONE,
       description: "An entity's external references, oldest first; also needs the read scope of its type",
     })
     .input(listExternalRefsInput)
@@ -36,6 +39,7 @@ export const externalRefsRouter = router({
   link: procedure
     .meta({
       scope: 'assignments:write',
+      roles: OFFICE,
       description: "Give an existing entity a system's id; also needs the write scope of the entity's type",
     })
     .input(linkExternalRefInput)

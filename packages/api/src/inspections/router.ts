@@ -10,6 +10,7 @@ import {
   upsertInspectionByExternalRefInput,
   upsertInspectionByExternalRefOutput,
 } from '@takst/contract';
+import { EVERYONE, FIELD_AND_OFFICE, OFFICE } from '../auth/roles';
 import { upsertInspectionByExternalRef } from '../external-refs/inspection-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
@@ -32,6 +33,8 @@ export const inspectionsRouter = router({
   book: procedure
     .meta({
       scope: 'assignments:write',
+      roles: FIELD_AND_OFFICE,
+      ownAssignmentsForAppraisers: true,
       description: 'Book an inspection; the assignment moves to inspection_booked',
     })
     .input(bookInspectionInput)
@@ -39,13 +42,23 @@ export const inspectionsRouter = router({
     .mutation(async ({ ctx, input }) => fromView(await bookInspection(ctx, input))),
 
   reschedule: procedure
-    .meta({ scope: 'assignments:write', description: 'Move an open inspection to a new time; earlier times are kept' })
+    .meta({
+      scope: 'assignments:write',
+      roles: FIELD_AND_OFFICE,
+      ownAssignmentsForAppraisers: true,
+      description: 'Move an open inspection to a new time; earlier times are kept',
+    })
     .input(rescheduleInspectionInput)
     .output(inspectionSchema)
     .mutation(async ({ ctx, input }) => fromView(await rescheduleInspection(ctx, input))),
 
   cancel: procedure
-    .meta({ scope: 'assignments:write', description: 'Cancel an open inspection, with a reason' })
+    .meta({
+      scope: 'assignments:write',
+      roles: FIELD_AND_OFFICE,
+      ownAssignmentsForAppraisers: true,
+      description: 'Cancel an open inspection, with a reason',
+    })
     .input(cancelInspectionInput)
     .output(inspectionSchema)
     .mutation(async ({ ctx, input }) => fromView(await cancelInspection(ctx, input))),
@@ -53,6 +66,8 @@ export const inspectionsRouter = router({
   complete: procedure
     .meta({
       scope: 'assignments:write',
+      roles: FIELD_AND_OFFICE,
+      ownAssignmentsForAppraisers: true,
       description: 'Mark an open inspection done; the assignment moves to inspected',
     })
     .input(completeInspectionInput)
@@ -62,6 +77,7 @@ export const inspectionsRouter = router({
   upsertByExternalRef: procedure
     .meta({
       scope: 'assignments:write',
+      roles: OFFICE,
       description: "Book the inspection a system's id names, or move it to the given time (earlier times are kept)",
     })
     .input(upsertInspectionByExternalRefInput)
@@ -72,7 +88,7 @@ export const inspectionsRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'assignments:read', description: 'One inspection by id' })
+    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One inspection by id' })
     .input(getInspectionInput)
     .output(inspectionSchema)
     .query(async ({ ctx, input }) => fromRow(await getInspection(ctx.em, input.id))),
@@ -80,6 +96,7 @@ export const inspectionsRouter = router({
   list: procedure
     .meta({
       scope: 'assignments:read',
+      roles: EVERYONE,
       description: "An assignment's inspections, or an appraiser's in a time range; soonest first, keyset-paginated",
     })
     .input(listInspectionsInput)

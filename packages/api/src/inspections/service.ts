@@ -19,6 +19,7 @@ import { assertCanTake, dayInOslo } from '../appraisers/certification';
 import { loadAppraiser } from '../appraisers/service';
 import { advanceIfAllowed, loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, type Snapshot, snapshot } from '../audit/record';
+import { assertMayWorkOn } from '../auth/assignment-access';
 import { DomainError, notFound, versionConflict } from '../errors';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
@@ -123,6 +124,7 @@ export async function bookInspectionIn(
 ): Promise<InspectionView> {
   const slot = slotOf(input);
   const assignment = await loadAssignmentForUpdate(tx, input.assignmentId);
+  assertMayWorkOn(ctx, assignment);
   assertBookable(assignment);
   const appraiser = await loadQualifiedAppraiser(tx, input.appraiserId, assignment, slot);
   await assertAppraiserFree(tx, appraiser.id, slot);
@@ -170,8 +172,9 @@ export async function rescheduleInspectionIn(
 ): Promise<InspectionView> {
   const slot = slotOf(input);
   const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
-  if (sameSlot(inspection, slot)) return { inspection, appraiserName: await appraiserNameOf(tx, inspection) };
   const assignment = await tx.findOneOrFail(AssignmentEntity, { id: inspection.assignmentId });
+  assertMayWorkOn(ctx, assignment);
+  if (sameSlot(inspection, slot)) return { inspection, appraiserName: await appraiserNameOf(tx, inspection) };
   const appraiser = await loadQualifiedAppraiser(tx, inspection.appraiserId, assignment, slot);
   await assertAppraiserFree(tx, appraiser.id, slot, inspection.id);
   const before = snapshot(inspection);
@@ -201,6 +204,7 @@ export async function appraiserNameOf(tx: Tx, inspection: Inspection): Promise<s
 export async function cancelInspection(ctx: ServiceContext, input: CancelInspectionInput): Promise<InspectionView> {
   return inTransaction(ctx.em, async (tx) => {
     const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
+    assertMayWorkOn(ctx, await tx.findOneOrFail(AssignmentEntity, { id: inspection.assignmentId }));
     const before = snapshot(inspection);
     tx.assign(inspection, { status: 'cancelled', cancelReason: input.reason, updatedAt: new Date() });
     audit(tx, ctx, inspection, 'cancelled', before);
@@ -214,6 +218,7 @@ export async function completeInspection(ctx: ServiceContext, input: CompleteIns
   return inTransaction(ctx.em, async (tx) => {
     // The assignment is locked before the inspection, as booking does, so the two never deadlock.
     const assignment = await loadAssignmentForUpdate(tx, await assignmentIdOf(tx, input.id));
+    assertMayWorkOn(ctx, assignment);
     const inspection = await loadOpenInspectionForUpdate(tx, input.id, input.expectedVersion);
     const before = snapshot(inspection);
     const now = new Date();

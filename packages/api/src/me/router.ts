@@ -1,5 +1,6 @@
 import { meSchema, SCOPES, type Scope } from '@takst/contract';
 import { z } from 'zod';
+import { EVERYONE } from '../auth/roles';
 import { AUTHENTICATED } from '../auth/scopes';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
@@ -12,6 +13,7 @@ export const meRouter = router({
   get: procedure
     .meta({
       scope: AUTHENTICATED,
+      roles: EVERYONE,
       description: 'Who is calling: the person, the API client, and the scopes the call holds',
     })
     .input(z.object({}).optional())
@@ -19,14 +21,9 @@ export const meRouter = router({
     .query(async ({ ctx }) => {
       const { actor } = ctx;
       const scopes = actor.scopes.filter(isScope);
-      if (actor.user) {
-        return {
-          user: toUserDto(await getUser(ctx.em, actor.user.id)),
-          apiClient: null,
-          scopes,
-          via: 'session' as const,
-        };
-      }
-      return { user: null, apiClient: { id: actor.clientId ?? '', name: actor.name }, scopes, via: 'api_key' as const };
+      const user = actor.user ? toUserDto(await getUser(ctx.em, actor.user.id)) : null;
+      if (actor.clientId === null) return { user, apiClient: null, scopes, via: 'session' as const };
+      // An API client acting for a person names both.
+      return { user, apiClient: { id: actor.clientId, name: actor.name }, scopes, via: 'api_key' as const };
     }),
 });

@@ -1,4 +1,5 @@
 import { addNoteInput, listNotesInput, notePageSchema, noteSchema } from '@takst/contract';
+import { EVERYONE } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toNoteDto } from './mapper';
@@ -8,6 +9,7 @@ export const notesRouter = router({
   add: procedure
     .meta({
       scope: 'assignments:write',
+      roles: EVERYONE,
       description: 'Add a note to an assignment, from a person or a connected system',
     })
     .input(addNoteInput)
@@ -15,7 +17,11 @@ export const notesRouter = router({
     .mutation(async ({ ctx, input }) => toNoteDto(await addNote(ctx, input))),
 
   list: procedure
-    .meta({ scope: 'assignments:read', description: "An assignment's notes oldest first, keyset-paginated" })
+    .meta({
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: "An assignment's notes oldest first, keyset-paginated",
+    })
     .input(listNotesInput)
     .output(notePageSchema)
     .query(async ({ ctx, input }) => {

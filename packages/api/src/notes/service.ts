@@ -1,7 +1,7 @@
 import type { AddNoteInput, ListNotesInput } from '@takst/contract';
 import { AssignmentEntity, type EntityManager, type Note, NoteEntity } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
-import { notFound } from '../errors';
+import { DomainError, notFound } from '../errors';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
@@ -13,14 +13,25 @@ async function assertAssignmentExists(em: EntityManager, id: string): Promise<vo
   }
 }
 
+/** The note's author: as given, else the person acting; an API client on its own must name one. */
+function authorOf(ctx: ServiceContext, given: string | undefined): string {
+  const author = given ?? ctx.actor.user?.name;
+  if (author !== undefined) return author;
+  const message = 'required when an API client acts on its own (a person’s notes carry their name)';
+  throw new DomainError('BAD_REQUEST', 'VALIDATION_FAILED', `Invalid input: author: ${message}`, {
+    issues: [{ path: ['author'], message, code: 'custom' }],
+  });
+}
+
 export function addNote(ctx: ServiceContext, input: AddNoteInput): Promise<Note> {
+  const author = authorOf(ctx, input.author);
   return inTransaction(ctx.em, async (tx) => {
     await assertAssignmentExists(tx, input.assignmentId);
     const now = new Date();
     const note = tx.create(NoteEntity, {
       id: uuidv7(now.getTime()),
       assignmentId: input.assignmentId,
-      author: input.author,
+      author,
       sourceSystem: input.sourceSystem ?? null,
       text: input.text,
       actorId: ctx.actor.clientId,

@@ -9,6 +9,7 @@ import {
   upsertPartyByExternalRefInput,
   upsertPartyByExternalRefOutput,
 } from '@takst/contract';
+import { EVERYONE, OFFICE } from '../auth/roles';
 import { upsertPartyByExternalRef } from '../external-refs/party-upsert';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
@@ -17,19 +18,19 @@ import { createParty, getParty, listParties, searchParties, updateParty } from '
 
 export const partiesRouter = router({
   create: procedure
-    .meta({ scope: 'parties:write', description: 'Register a person or an organisation' })
+    .meta({ scope: 'parties:write', roles: OFFICE, description: 'Register a person or an organisation' })
     .input(createPartyInput)
     .output(partySchema)
     .mutation(async ({ ctx, input }) => toPartyDto(await createParty(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'parties:read', description: 'One party by id' })
+    .meta({ scope: 'parties:read', roles: EVERYONE, description: 'One party by id' })
     .input(getPartyInput)
     .output(partySchema)
     .query(async ({ ctx, input }) => toPartyDto(await getParty(ctx.em, input.id))),
 
   update: procedure
-    .meta({ scope: 'parties:write', description: 'Change fields of a party at the version you read' })
+    .meta({ scope: 'parties:write', roles: OFFICE, description: 'Change fields of a party at the version you read' })
     .input(updatePartyInput)
     .output(partySchema)
     .mutation(async ({ ctx, input }) => toPartyDto(await updateParty(ctx, input))),
@@ -37,6 +38,7 @@ export const partiesRouter = router({
   upsertByExternalRef: procedure
     .meta({
       scope: 'parties:write',
+      roles: OFFICE,
       description: "Create the party a system's id names, or update it with the given fields",
     })
     .input(upsertPartyByExternalRefInput)
@@ -47,7 +49,11 @@ export const partiesRouter = router({
     }),
 
   list: procedure
-    .meta({ scope: 'parties:read', description: 'Parties newest first, optionally of one kind; keyset-paginated' })
+    .meta({
+      scope: 'parties:read',
+      roles: EVERYONE,
+      description: 'Parties newest first, optionally of one kind; keyset-paginated',
+    })
     .input(listPartiesInput)
     .output(partyPageSchema)
     .query(async ({ ctx, input }) => {
@@ -58,6 +64,7 @@ export const partiesRouter = router({
   search: procedure
     .meta({
       scope: 'parties:read',
+      roles: EVERYONE,
       description: 'Parties newest first whose name holds every word, or with this organisation number',
     })
     .input(searchPartiesInput)

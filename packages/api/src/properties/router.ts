@@ -6,6 +6,7 @@ import {
   upsertPropertyInput,
   upsertPropertyOutput,
 } from '@takst/contract';
+import { EVERYONE, FIELD_AND_OFFICE } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toPropertyDto } from './mapper';
@@ -15,6 +16,7 @@ export const propertiesRouter = router({
   upsert: procedure
     .meta({
       scope: 'properties:write',
+      roles: FIELD_AND_OFFICE,
       description: 'The property with this cadastre or share identity, created when there is none',
     })
     .input(upsertPropertyInput)
@@ -25,7 +27,7 @@ export const propertiesRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'properties:read', description: 'One property by id' })
+    .meta({ scope: 'properties:read', roles: EVERYONE, description: 'One property by id' })
     .input(getPropertyInput)
     .output(propertySchema)
     .query(async ({ ctx, input }) => toPropertyDto(await getProperty(ctx.em, input.id))),
@@ -33,6 +35,7 @@ export const propertiesRouter = router({
   search: procedure
     .meta({
       scope: 'properties:read',
+      roles: EVERYONE,
       description: 'Properties newest first by address words, municipality, gnr and bnr; keyset-paginated',
     })
     .input(searchPropertiesInput)

@@ -11,6 +11,7 @@ import {
   submitReportInput,
   updateReportDraftInput,
 } from '@takst/contract';
+import { EVERYONE, REPORT_AUTHORS, REVIEWERS } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toReportDto } from './mapper';
@@ -32,25 +33,44 @@ import {
  */
 export const reportsRouter = router({
   createDraft: procedure
-    .meta({ scope: 'assignments:write', description: "Start the first version of an assignment's report" })
+    .meta({
+      scope: 'assignments:write',
+      roles: REPORT_AUTHORS,
+      ownAssignmentsForAppraisers: true,
+      description: "Start the first version of an assignment's report",
+    })
     .input(createReportDraftInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await createDraft(ctx, input))),
 
   updateDraft: procedure
-    .meta({ scope: 'assignments:write', description: 'Replace the content of a draft at the version you read' })
+    .meta({
+      scope: 'assignments:write',
+      roles: REPORT_AUTHORS,
+      ownAssignmentsForAppraisers: true,
+      description: 'Replace the content of a draft at the version you read',
+    })
     .input(updateReportDraftInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await updateDraft(ctx, input))),
 
   submit: procedure
-    .meta({ scope: 'assignments:write', description: 'Send a draft for review' })
+    .meta({
+      scope: 'assignments:write',
+      roles: REPORT_AUTHORS,
+      ownAssignmentsForAppraisers: true,
+      description: 'Send a draft for review',
+    })
     .input(submitReportInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await submitReport(ctx, input))),
 
   approve: procedure
-    .meta({ scope: 'assignments:write', description: 'Approve a submitted report; the reviewer is not its author' })
+    .meta({
+      scope: 'assignments:write',
+      roles: REVIEWERS,
+      description: 'Approve a submitted report; the reviewer is not its author',
+    })
     .input(approveReportInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await approveReport(ctx, input))),
@@ -58,6 +78,7 @@ export const reportsRouter = router({
   deliverRevision: procedure
     .meta({
       scope: 'assignments:write',
+      roles: REVIEWERS,
       description: 'Deliver an approved revision of a report whose assignment was already delivered',
     })
     .input(deliverRevisionInput)
@@ -67,6 +88,7 @@ export const reportsRouter = router({
   reject: procedure
     .meta({
       scope: 'assignments:write',
+      roles: REVIEWERS,
       description: 'Send a submitted or approved report back to draft, with a reason',
     })
     .input(rejectReportInput)
@@ -74,19 +96,28 @@ export const reportsRouter = router({
     .mutation(async ({ ctx, input }) => toReportDto(await rejectReport(ctx, input))),
 
   revise: procedure
-    .meta({ scope: 'assignments:write', description: 'Start a new draft version from the latest delivered one' })
+    .meta({
+      scope: 'assignments:write',
+      roles: REPORT_AUTHORS,
+      ownAssignmentsForAppraisers: true,
+      description: 'Start a new draft version from the latest delivered one',
+    })
     .input(reviseReportInput)
     .output(reportSchema)
     .mutation(async ({ ctx, input }) => toReportDto(await reviseReport(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'assignments:read', description: 'One report version by id' })
+    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One report version by id' })
     .input(getReportInput)
     .output(reportSchema)
     .query(async ({ ctx, input }) => toReportDto(await getReport(ctx.em, input.id))),
 
   list: procedure
-    .meta({ scope: 'assignments:read', description: "Every version of an assignment's report, first to last" })
+    .meta({
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: "Every version of an assignment's report, first to last",
+    })
     .input(listReportsInput)
     .output(reportListSchema)
     .query(async ({ ctx, input }) => ({ items: (await listReports(ctx.em, input.assignmentId)).map(toReportDto) })),

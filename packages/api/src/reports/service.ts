@@ -20,11 +20,13 @@ import {
 } from '@takst/db';
 import { loadAssignmentForUpdate } from '../assignments/lifecycle';
 import { recordAudit, snapshot } from '../audit/record';
+import { assertMayWorkOn } from '../auth/assignment-access';
 import { DomainError, notFound, versionConflict } from '../errors';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import type { ReportRecord } from './mapper';
+import { authorFor, reviewerFor } from './people';
 import { findReportRow, listReportRows } from './read-model';
 
 type Tx = EntityManager;
@@ -129,12 +131,21 @@ interface StatusChange {
   apply: (report: ReportVersion, tx: Tx, now: Date) => Promise<void> | void;
   /** Audited beside the fields that changed, for what has no column (a rejection's reason). */
   note?: Record<string, unknown>;
+  /** Done by the assignment's appraiser: held to their own assignments (`assertMayWorkOn`). */
+  byAuthor?: boolean;
+}
+
+/** An appraiser writes reports only on assignments given to them. */
+async function assertMayWrite(tx: Tx, ctx: ServiceContext, report: ReportVersion): Promise<void> {
+  if (ctx.ownAssignmentsOf === undefined) return;
+  assertMayWorkOn(ctx, await tx.findOneOrFail(AssignmentEntity, { id: report.assignmentId }));
 }
 
 /** Locks the version, checks it may change, applies the change and audits it, in one transaction. */
 function changeReport(ctx: ServiceContext, change: StatusChange): Promise<ReportVersion> {
   return inTransaction(ctx.em, async (tx) => {
     const report = await loadReportForUpdate(tx, change.id);
+    if (change.byAuthor) await assertMayWrite(tx, ctx, report);
     assertWritable(report, change.expectedVersion, change.from, change.verb);
     const before = snapshot(report);
     const now = new Date();
@@ -157,6 +168,8 @@ export function createDraft(ctx: ServiceContext, input: CreateReportDraftInput):
     inTransaction(ctx.em, async (tx) => {
       // The assignment's row lock queues concurrent starts of its report.
       const assignment = await loadAssignmentForUpdate(tx, input.assignmentId);
+      assertMayWorkOn(ctx, assignment);
+      const author = authorFor(ctx, input.authorId);
       assertKindFits(REPORT_KIND_BY_TYPE[assignment.type as AssignmentType], input.content, `A ${assignment.type}`);
       const latest = await latestVersion(tx, assignment.id);
       if (latest?.status === 'delivered') {
@@ -172,12 +185,13 @@ export function createDraft(ctx: ServiceContext, input: CreateReportDraftInput):
           },
         );
       }
-      await loadActiveAppraiser(tx, input.authorId);
+      await loadActiveAppraiser(tx, author.appraiserId as string);
       const report = createVersion(tx, {
         assignmentId: assignment.id,
         number: 1,
         content: input.content,
-        authorId: input.authorId,
+        authorId: author.appraiserId as string,
+        authorUserId: author.userId,
         revisesId: null,
       });
       recordAudit(tx, ctx, {
@@ -200,6 +214,7 @@ function createVersion(
     number: number;
     content: ReportContentInput;
     authorId: string;
+    authorUserId: string | null;
     revisesId: string | null;
   },
 ): ReportVersion {
@@ -211,6 +226,7 @@ function createVersion(
     status: 'draft',
     content: fields.content,
     reviewerId: null,
+    reviewerUserId: null,
     submittedAt: null,
     approvedAt: null,
     deliveredAt: null,
@@ -223,6 +239,7 @@ function createVersion(
 export async function updateDraft(ctx: ServiceContext, input: UpdateReportDraftInput): Promise<ReportVersion> {
   return inTransaction(ctx.em, async (tx) => {
     const report = await loadReportForUpdate(tx, input.id);
+    await assertMayWrite(tx, ctx, report);
     assertWritable(report, input.expectedVersion, ['draft'], 'edited');
     assertKindFits(report.kind, input.content, `Report version ${report.number}`);
     // Content that does not change writes nothing and keeps the version.
@@ -247,6 +264,7 @@ export const submitReport = (ctx: ServiceContext, input: { id: string; expectedV
     ...input,
     from: ['draft'],
     verb: 'submitted',
+    byAuthor: true,
     action: 'submitted',
     apply: (report, _tx, now) => {
       report.status = 'submitted';
@@ -262,16 +280,19 @@ export const approveReport = (ctx: ServiceContext, input: ApproveReportInput) =>
     verb: 'approved',
     action: 'approved',
     apply: async (report, tx, now) => {
-      if (input.reviewerId === report.authorId) {
+      const reviewer = reviewerFor(ctx, input.reviewerId);
+      const samePerson = reviewer.userId !== null && reviewer.userId === report.authorUserId;
+      if (samePerson || reviewer.appraiserId === report.authorId) {
         throw new DomainError(
           'BAD_REQUEST',
           'REVIEWER_IS_AUTHOR',
-          'A report is approved by an appraiser other than its author',
+          'A report is approved by someone other than its author',
         );
       }
-      await loadActiveAppraiser(tx, input.reviewerId);
+      if (reviewer.appraiserId !== null) await loadActiveAppraiser(tx, reviewer.appraiserId);
       report.status = 'approved';
-      report.reviewerId = input.reviewerId;
+      report.reviewerId = reviewer.appraiserId;
+      report.reviewerUserId = reviewer.userId;
       report.approvedAt = now;
     },
   });
@@ -314,6 +335,7 @@ export const rejectReport = (ctx: ServiceContext, input: RejectReportInput) =>
     apply: (report) => {
       report.status = 'draft';
       report.reviewerId = null;
+      report.reviewerUserId = null;
       report.submittedAt = null;
       report.approvedAt = null;
     },
@@ -324,7 +346,7 @@ export function reviseReport(ctx: ServiceContext, input: ReviseReportInput): Pro
   return refusingConcurrentStart(() =>
     inTransaction(ctx.em, async (tx) => {
       const assignmentId = input.assignmentId ?? (await loadNamedReport(tx, input.id)).assignmentId;
-      await loadAssignmentForUpdate(tx, assignmentId);
+      assertMayWorkOn(ctx, await loadAssignmentForUpdate(tx, assignmentId));
       const latest = await latestVersion(tx, assignmentId);
       if (!latest) throw wrongState('This assignment has no report to revise');
       if (latest.status !== 'delivered') {
@@ -337,13 +359,14 @@ export function reviseReport(ctx: ServiceContext, input: ReviseReportInput): Pro
           reportId: latest.id,
         });
       }
-      const authorId = input.authorId ?? latest.authorId;
-      await loadActiveAppraiser(tx, authorId);
+      const author = authorFor(ctx, input.authorId, latest.authorId);
+      await loadActiveAppraiser(tx, author.appraiserId as string);
       const report = createVersion(tx, {
         assignmentId,
         number: latest.number + 1,
         content: structuredClone(latest.content) as ReportContentInput,
-        authorId,
+        authorId: author.appraiserId as string,
+        authorUserId: author.userId,
         revisesId: latest.id,
       });
       recordAudit(tx, ctx, {

@@ -8,6 +8,8 @@ import {
   userIdInput,
   userSchema,
 } from '@takst/contract';
+import { announced } from '../auth/announced';
+import { ADMIN_ONLY } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toUserDto } from './mapper';
@@ -32,6 +34,7 @@ export const usersRouter = router({
   create: procedure
     .meta({
       scope: 'admin',
+      roles: ADMIN_ONLY,
       description:
         'Add a person with roles; the answer holds, only this once, a one-time link for them to set a password',
     })
@@ -44,13 +47,17 @@ export const usersRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'admin', description: 'One user by id' })
+    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'One user by id' })
     .input(userIdInput)
     .output(userSchema)
     .query(async ({ ctx, input }) => toUserDto(await getUser(ctx.em, input.id))),
 
   list: procedure
-    .meta({ scope: 'admin', description: 'Users newest first, keyset-paginated; filter by active or by a role' })
+    .meta({
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'Users newest first, keyset-paginated; filter by active or by a role',
+    })
     .input(listUsersInput)
     .output(listUsersOutput)
     .query(async ({ ctx, input }) => {
@@ -59,30 +66,43 @@ export const usersRouter = router({
     }),
 
   update: procedure
-    .meta({ scope: 'admin', description: "Change a user's email, name, roles or appraiser at the version you read" })
+    .meta({
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: "Change a user's email, name, roles or appraiser at the version you read",
+    })
     .input(updateUserInput)
     .output(userSchema)
     .mutation(async ({ ctx, input }) => toUserDto(await updateUser(ctx, input))),
 
   deactivate: procedure
-    .meta({ scope: 'admin', description: 'Deactivate a user and end their sessions at once; idempotent' })
+    .meta({
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'Deactivate a user and end their sessions at once; idempotent',
+    })
     .input(userIdInput)
     .output(userSchema)
     .mutation(async ({ ctx, input }) => {
-      const user = await deactivateUser(ctx, input.id);
+      // Answered once every process has heard: the person's sessions are refused everywhere.
+      const { user } = await announced(ctx.em, ctx.sessions, input.id, () => deactivateUser(ctx, input.id));
       ctx.logger.info({ userId: user.id, actor: ctx.actor.clientId }, 'user deactivated');
       return toUserDto(user);
     }),
 
   endSessions: procedure
-    .meta({ scope: 'admin', description: 'End every open session of a user; says how many' })
+    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'End every open session of a user; says how many' })
     .input(userIdInput)
     .output(endSessionsOutput)
-    .mutation(async ({ ctx, input }) => ({ ended: await endUserSessions(ctx, input.id) })),
+    .mutation(async ({ ctx, input }) => {
+      const { ended } = await announced(ctx.em, ctx.sessions, input.id, () => endUserSessions(ctx, input.id));
+      return { ended };
+    }),
 
   sendSetPasswordLink: procedure
     .meta({
       scope: 'admin',
+      roles: ADMIN_ONLY,
       description:
         'A new one-time set-password link for a user, shown only in this answer; earlier unused links stop working',
     })

@@ -5,7 +5,7 @@ import { DomainError, notFound, versionConflict } from '../errors';
 import type { Page } from '../lib/keyset-search';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
-import type { ServiceContext } from '../platform';
+import type { Actor, ServiceContext } from '../platform';
 import type { UserRow } from './mapper';
 import { findUserRow, listUserRows } from './read-model';
 import { assertUserAllowed, explainUniqueViolation, type UserShape } from './rules';
@@ -27,7 +27,7 @@ function audited(user: User): Snapshot {
 }
 
 /** Roles in one order (ROLES'), so the same set is stored, compared and shown alike. */
-const inRoleOrder = (roles: readonly Role[]): Role[] => ROLES.filter((role) => roles.includes(role));
+export const inRoleOrder = (roles: readonly Role[]): Role[] => ROLES.filter((role) => roles.includes(role));
 
 const shapeOf = (user: Pick<User, 'email' | 'roles' | 'appraiserId'>): UserShape => ({
   email: user.email,
@@ -57,6 +57,42 @@ export interface InvitedUser {
   link: SetPasswordLink;
 }
 
+/** Who creates a user: the actor (which may be the new person, signing in through a provider). */
+export interface UserCreator {
+  requestId: string;
+  actorFor(user: User): Actor;
+}
+
+/**
+ * Inserts an active user without a password, audited as `created`, in the caller's transaction;
+ * refuses what breaks a rule (`assertUserAllowed`).
+ */
+export async function insertUser(
+  tx: EntityManager,
+  creator: UserCreator,
+  shape: UserShape,
+  name: string,
+): Promise<User> {
+  await assertUserAllowed(tx, shape, { userId: null, changed: { email: true, appraiserId: true }, path: [] });
+  const now = new Date();
+  const user = tx.create(UserEntity, {
+    id: uuidv7(now.getTime()),
+    ...shape,
+    name,
+    active: true,
+    passwordHash: null,
+    createdAt: now,
+    updatedAt: now,
+    deactivatedAt: null,
+    version: 1,
+  });
+  const audit = { entityType: 'user', entityId: user.id, action: 'created', before: null, after: audited(user) };
+  recordAudit(tx, { actor: creator.actorFor(user), requestId: creator.requestId }, audit);
+  // What refers to the user row (a link) is written after it: entities here know nothing of each other's order.
+  await tx.flush();
+  return user;
+}
+
 /** Creates an active user without a password, and a one-time link for them to set one. */
 export async function createUser(ctx: ServiceContext, input: CreateUserInput): Promise<InvitedUser> {
   const shape: UserShape = {
@@ -66,29 +102,8 @@ export async function createUser(ctx: ServiceContext, input: CreateUserInput): P
   };
   try {
     return await inTransaction(ctx.em, async (tx) => {
-      await assertUserAllowed(tx, shape, { userId: null, changed: { email: true, appraiserId: true }, path: [] });
-      const now = new Date();
-      const user = tx.create(UserEntity, {
-        id: uuidv7(now.getTime()),
-        ...shape,
-        name: input.name,
-        active: true,
-        passwordHash: null,
-        createdAt: now,
-        updatedAt: now,
-        deactivatedAt: null,
-        version: 1,
-      });
-      recordAudit(tx, ctx, {
-        entityType: 'user',
-        entityId: user.id,
-        action: 'created',
-        before: null,
-        after: audited(user),
-      });
-      // The link refers to the user row, and entities here know nothing of each other's order.
-      await tx.flush();
-      const link = await issueSetPasswordLink(tx, user.id, now);
+      const user = await insertUser(tx, { requestId: ctx.requestId, actorFor: () => ctx.actor }, shape, input.name);
+      const link = await issueSetPasswordLink(tx, user.id, user.createdAt);
       await tx.flush();
       return { user: await rowOf(tx, user.id), link };
     });
@@ -153,11 +168,11 @@ export async function updateUser(ctx: ServiceContext, input: UpdateUserInput): P
  * announces it). Their unused set-password links stop working. Deactivating an inactive user
  * changes nothing.
  */
-export function deactivateUser(ctx: ServiceContext, id: string): Promise<UserRow> {
+export function deactivateUser(ctx: ServiceContext, id: string): Promise<{ user: UserRow; changed: boolean }> {
   return inTransaction(ctx.em, async (tx) => {
     // Locked, so two deactivations at once take turns and the second finds nothing to do.
     const user = await loadUser(tx, id, true);
-    if (!user.active) return rowOf(tx, id);
+    if (!user.active) return { user: await rowOf(tx, id), changed: false };
     const before = audited(user);
     const now = new Date();
     tx.assign(user, { active: false, deactivatedAt: now, updatedAt: now });
@@ -165,12 +180,12 @@ export function deactivateUser(ctx: ServiceContext, id: string): Promise<UserRow
     await tx.flush();
     await endOpenSessions(tx, id, 'user_deactivated', now);
     await dropUnusedLinks(tx, id);
-    return rowOf(tx, id);
+    return { user: await rowOf(tx, id), changed: true };
   });
 }
 
 /** Ends every open session of a user; says how many there were. Ending none records nothing. */
-export function endUserSessions(ctx: ServiceContext, id: string): Promise<number> {
+export function endUserSessions(ctx: ServiceContext, id: string): Promise<{ ended: number; changed: boolean }> {
   return inTransaction(ctx.em, async (tx) => {
     await loadUser(tx, id);
     const ended = await endOpenSessions(tx, id, 'ended_by_admin', new Date());
@@ -184,7 +199,7 @@ export function endUserSessions(ctx: ServiceContext, id: string): Promise<number
       });
       await tx.flush();
     }
-    return ended;
+    return { ended, changed: ended > 0 };
   });
 }
 

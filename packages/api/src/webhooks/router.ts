@@ -16,6 +16,7 @@ import {
   webhookEndpointSchema,
   webhookWithSecretSchema,
 } from '@takst/contract';
+import { ADMIN_ONLY } from '../auth/roles';
 import { procedure } from '../procedure';
 import { router } from '../trpc';
 import { toWebhookDeliveryDto, toWebhookEndpointDto } from './mapper';
@@ -39,6 +40,7 @@ export const webhooksRouter = router({
   create: procedure
     .meta({
       scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
       description: 'Register a webhook endpoint; its signing secret is shown only in this answer',
     })
     .input(createWebhookInput)
@@ -46,7 +48,11 @@ export const webhooksRouter = router({
     .mutation(async ({ ctx, input }) => withSecret(await createWebhook(ctx, input))),
 
   list: procedure
-    .meta({ scope: 'webhooks:manage', description: 'Webhook endpoints newest first, keyset-paginated' })
+    .meta({
+      scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
+      description: 'Webhook endpoints newest first, keyset-paginated',
+    })
     .input(listWebhooksInput)
     .output(webhookEndpointPageSchema)
     .query(async ({ ctx, input }) => {
@@ -55,7 +61,11 @@ export const webhooksRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'webhooks:manage', description: 'One webhook endpoint by id (without its secret)' })
+    .meta({
+      scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
+      description: 'One webhook endpoint by id (without its secret)',
+    })
     .input(getWebhookInput)
     .output(webhookEndpointSchema)
     .query(async ({ ctx, input }) => toWebhookEndpointDto(await getWebhook(ctx.em, input.id))),
@@ -63,6 +73,7 @@ export const webhooksRouter = router({
   update: procedure
     .meta({
       scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
       description: 'Change the URL, event types or enabled flag of an endpoint at the version you read',
     })
     .input(updateWebhookInput)
@@ -70,7 +81,7 @@ export const webhooksRouter = router({
     .mutation(async ({ ctx, input }) => toWebhookEndpointDto(await updateWebhook(ctx, input))),
 
   delete: procedure
-    .meta({ scope: 'webhooks:manage', description: 'Delete an endpoint with its delivery log' })
+    .meta({ scope: 'webhooks:manage', roles: ADMIN_ONLY, description: 'Delete an endpoint with its delivery log' })
     .input(deleteWebhookInput)
     .output(deletedWebhookSchema)
     .mutation(async ({ ctx, input }) => {
@@ -81,6 +92,7 @@ export const webhooksRouter = router({
   rotateSecret: procedure
     .meta({
       scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
       description: 'New signing secret, shown only in this answer; the old one also signs for 24 hours',
     })
     .input(rotateWebhookSecretInput)
@@ -90,6 +102,7 @@ export const webhooksRouter = router({
   deliveries: procedure
     .meta({
       scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
       description: "An endpoint's deliveries with their attempts, newest event first, keyset-paginated",
     })
     .input(listDeliveriesInput)
@@ -101,7 +114,11 @@ export const webhooksRouter = router({
     }),
 
   redeliver: procedure
-    .meta({ scope: 'webhooks:manage', description: 'Send a delivery again now, starting its retry schedule over' })
+    .meta({
+      scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
+      description: 'Send a delivery again now, starting its retry schedule over',
+    })
     .input(redeliverInput)
     .output(webhookDeliverySchema)
     .mutation(async ({ ctx, input }) => toWebhookDeliveryDto(await redeliver(ctx, input.deliveryId))),
@@ -109,6 +126,7 @@ export const webhooksRouter = router({
   recover: procedure
     .meta({
       scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
       description: 'Send again every event since a time that the endpoint subscribes to',
     })
     .input(recoverInput)
