@@ -11,7 +11,7 @@ import { type Cell, cellsFor } from './lib/list-cells';
 import { type Explained, explainCell } from './lib/list-explain';
 import { type CellResult, measureCells, type SampleOptions, type Target, warmUp } from './lib/list-measure';
 import { listReport } from './lib/list-report';
-import { isSeeded, seedListData, seedPlan } from './lib/list-seed';
+import { ensureSeeded } from './lib/list-seed';
 import { cpuDescription, machineBusyPercentOver, machineCpuTicks } from './lib/proc';
 import { freePort, runBenchmark, runCommand, startProcess, waitUntilReady } from './lib/processes';
 
@@ -72,27 +72,6 @@ async function startServer(databaseUrl: string, apiKey: string): Promise<Target>
 }
 
 const seconds = (fromMs: number) => ((performance.now() - fromMs) / 1_000).toFixed(1);
-
-/** Seeds unless this generator's seed of `rows` is in place; says what it did. */
-async function seed(databaseUrl: string, rows: number, force: boolean): Promise<string> {
-  return withClient(databaseUrl, async (client) => {
-    if (!force && (await isSeeded(client, rows))) {
-      console.error(`already seeded with ${rows} assignments`);
-      return 'seeded by an earlier run';
-    }
-    const started = performance.now();
-    const times = await seedListData(client, seedPlan(rows, Date.now()), (step) =>
-      console.error(`seeding: ${step} (${seconds(started)} s)`),
-    );
-    const vacuumStarted = performance.now();
-    await client.query('vacuum (analyze) appraisers, parties, properties, assignments');
-    times.steps.push(['vacuum and analyze', (performance.now() - vacuumStarted) / 1_000]);
-    const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
-    const summary = `seeded in ${seconds(started)} s (${steps})`;
-    console.error(summary);
-    return summary;
-  });
-}
 
 async function buildCells(databaseUrl: string, only: RegExp | undefined): Promise<Cell[]> {
   return withClient(databaseUrl, async (client) => {
@@ -162,7 +141,7 @@ async function main(): Promise<void> {
   await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS, true);
   // The server runs the migrations, so it must be up before the tables can be seeded.
   const target = await startServer(databaseUrl, `tk_${randomBytes(32).toString('base64url')}`);
-  const seeding = await seed(databaseUrl, options.rows, options.reseed);
+  const seeding = await ensureSeeded(databaseUrl, options.rows, options.reseed);
   const cells = await buildCells(databaseUrl, options.only);
   console.error(`warming up for ${options.warmupSeconds} s over ${cells.length} cells`);
   await warmUp(target, cells, options.warmupSeconds * 1_000);

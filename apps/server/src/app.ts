@@ -122,6 +122,8 @@ export interface AppOptions {
   corsOrigins: readonly string[];
   /** Single sign-on with OpenID Connect; off when null or absent. */
   oidc?: OidcSettings | null;
+  /** The built console, served at `/` (console.ts); absent when it is not built. */
+  console?: RequestHandler | null;
 }
 
 /** Everything but the tRPC fast path: health, readiness, sign-in, tRPC's own adapter, 404s. */
@@ -183,6 +185,8 @@ export function createApp(
       }),
     }),
   );
+
+  if (options.console) app.use(options.console);
 
   app.use((req, res) => {
     refuse(res, new DomainError('NOT_FOUND', 'NOT_FOUND', `No route for ${req.method} ${req.path}`));

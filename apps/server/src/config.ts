@@ -21,6 +21,8 @@ const envSchema = z.object({
   /** The email of the admin user made at the first start (with no users); admin@takst.local otherwise. */
   TAKST_BOOTSTRAP_ADMIN_EMAIL: z.email().max(254).optional(),
   TAKST_DATA_DIR: z.string().min(1).default('.data'),
+  /** The built console (apps/console/dist) served at `/`; the repository's own by default. */
+  TAKST_CONSOLE_DIR: z.string().min(1).optional(),
   /** Fill an empty database with a demo data set at start-up. */
   TAKST_DEMO_DATA: z.stringbool().default(false),
   /** Answer plain tRPC calls without the Express adapter (see trpc-fast-path.ts). */

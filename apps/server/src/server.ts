@@ -8,6 +8,7 @@ import { createApp, logProcedureError, MAX_BODY_BYTES, rateLimitHeaders, trpcCon
 import { bootstrapAdmin } from './bootstrap';
 import { bootstrapAdminUser, type StartupNotice } from './bootstrap-user';
 import type { Config } from './config';
+import { DEFAULT_CONSOLE_DIR, serveConsole } from './console';
 import { createCors } from './cors';
 import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
@@ -102,9 +103,15 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
 
   const running = platform;
   const state = { shuttingDown: false };
+  const consoleDir = config.TAKST_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR;
+  const consolePages = serveConsole(consoleDir);
+  if (!consolePages) {
+    logger.warn({ consoleDir }, 'the console is not built (npm run build -w @takst/console): / answers 404');
+  }
   const app = createApp(running, state, metrics, {
     corsOrigins: config.TAKST_CORS_ORIGINS,
     oidc: oidcSettingsOf(config),
+    console: consolePages,
   });
   // Before the fast path, which never reaches Express: one place grants CORS for every route.
   const cors = createCors(config.TAKST_CORS_ORIGINS);

@@ -32,7 +32,7 @@ async function npmStart(env: Record<string, string>) {
     scripts: Record<string, string>;
   };
   const [build, serve] = (scripts.start ?? '').split(' && ');
-  expect(build).toBe('npm run build -w @takst/server');
+  expect(build).toMatch(/^turbo run build --filter=@takst\/server --filter=@takst\/console\b/);
   expect(serve).toBe('exec node apps/server/dist/main.js');
   const dir = path.join(dataRoot, `test-npm-${process.pid}-${cleanups.length}`);
   await mkdir(dir, { recursive: true });

@@ -1,23 +1,17 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserBundle } from './support/browser-bundle';
+import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startTestServer, type TestServer } from './support/server';
 
 // A console on another origin, in a real browser: a page served from a second local server
 // signs in to the platform with fetch and calls it through the SDK with credentials 'include'.
 // Only CORS (preflights, credentials, exposed headers) lets that work, and a page from an
 // origin not listed must be stopped by the browser.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // CI installs it (.ci/run); there, a missing browser is a failure, not a reason to skip.
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)`);
-  console.warn(`Skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const hasChromium = chromiumAvailable('the SDK browser test');
 
 const PASSWORD = 'a long enough passphrase';
 const EMAIL = 'browser.person@takst.example';
@@ -112,18 +106,7 @@ describe.skipIf(!hasChromium)('the SDK in a real browser, on a page from another
     });
     expect(set.status).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -4,6 +4,7 @@
  * and every run builds the same data apart from the timestamps (and the ids, which begin with them).
  */
 import type pg from 'pg';
+import { withClient } from './database';
 import {
   AGENT_BRANDS,
   BANK_KINDS,
@@ -518,4 +519,30 @@ export async function isSeeded(client: pg.Client, rows: number): Promise<boolean
     `select obj_description('assignments'::regclass, 'pg_class') as marker`,
   );
   return result.rows[0]?.marker === seedMarker(rows);
+}
+
+const secondsSince = (fromMs: number) => ((performance.now() - fromMs) / 1_000).toFixed(1);
+
+/**
+ * Seeds `rows` assignments into the (migrated) database unless this generator's seed of that
+ * size is in place, then vacuums; says what it did. Shared by the list and console benchmarks.
+ */
+export async function ensureSeeded(databaseUrl: string, rows: number, force: boolean): Promise<string> {
+  return withClient(databaseUrl, async (client) => {
+    if (!force && (await isSeeded(client, rows))) {
+      console.error(`already seeded with ${rows} assignments`);
+      return 'seeded by an earlier run';
+    }
+    const started = performance.now();
+    const times = await seedListData(client, seedPlan(rows, Date.now()), (step) =>
+      console.error(`seeding: ${step} (${secondsSince(started)} s)`),
+    );
+    const vacuumStarted = performance.now();
+    await client.query('vacuum (analyze) appraisers, parties, properties, assignments');
+    times.steps.push(['vacuum and analyze', (performance.now() - vacuumStarted) / 1_000]);
+    const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+    const summary = `seeded in ${secondsSince(started)} s (${steps})`;
+    console.error(summary);
+    return summary;
+  });
 }

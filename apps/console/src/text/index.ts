@@ -1,0 +1,22 @@
+import { adminText } from './admin';
+import { calendarText } from './calendar';
+import { commonText } from './common';
+import { detailText } from './detail';
+import { listText } from './list';
+import { queueText } from './queue';
+import { reportText } from './report';
+
+/**
+ * Every word the console shows, in Norwegian bokmål with the firm's own words (oppdrag,
+ * befaring, takstmann, tilstandsgrad, fagansvarlig): this folder is the one place to read,
+ * correct and translate them, a file per area.
+ */
+export const text = {
+  ...commonText,
+  queue: queueText,
+  list: listText,
+  calendar: calendarText,
+  detail: detailText,
+  report: reportText,
+  admin: adminText,
+} as const;

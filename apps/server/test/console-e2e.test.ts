@@ -1,0 +1,139 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './support/chromium';
+import { checkPage, signInAs } from './support/console-browser';
+import { assignmentInput } from './support/fixtures';
+import { invitePerson, type TestPerson } from './support/people';
+import { startTestServer, type TestServer } from './support/server';
+
+// The console in a real browser against the real server: the people of a firm doing their work
+// through the pages alone. Every page visited is checked with axe-core (no serious or critical
+// violation) and photographed (docs/console/ with TAKST_CONSOLE_SCREENSHOTS=1).
+const hasChromium = chromiumAvailable('the console end-to-end test');
+
+// A street of its own, so that support's search finds this assignment and nothing else.
+const STREET = `Fjordveien ${process.pid % 1000}`;
+
+let server: TestServer;
+let browser: Browser;
+let appraiserId: string;
+let assignmentId: string;
+let reference: string;
+const people = {} as Record<'appraiser' | 'reviewer' | 'support' | 'admin', TestPerson>;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  server = await startTestServer({ env: { TAKST_WEBHOOKS_ALLOW_PRIVATE_URLS: 'loopback' } });
+  const certified = { certifications: [{ area: 'condition' as const, validFrom: '2020-01-01', validTo: null }] };
+  appraiserId = (await server.admin.appraisers.create.mutate({ name: 'Astrid Takstmann', ...certified })).id;
+  people.appraiser = await invitePerson(server, ['appraiser'], { appraiserId, name: 'Astrid Takstmann' });
+  people.reviewer = await invitePerson(server, ['reviewer'], { name: 'Rolf Fagansvarlig' });
+  people.support = await invitePerson(server, ['support'], { name: 'Sara Kundestøtte' });
+  people.admin = await invitePerson(server, ['admin'], { name: 'Ada Administrator' });
+  // The order comes from a booking tool, over the API, as orders do.
+  const ordered = await server.admin.assignments.create.mutate(
+    assignmentInput({
+      property: {
+        address: { street: STREET, postalCode: '5003', city: 'Bergen' },
+        cadastre: { municipality: '4601', gnr: 164, bnr: 2 },
+      },
+    }),
+  );
+  assignmentId = ordered.id;
+  reference = ordered.reference;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  for (const page of pages) await page.context().close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function as(person: TestPerson): Promise<Page> {
+  const page = await signInAs(browser, server.url, person);
+  pages.push(page);
+  return page;
+}
+
+describe.skipIf(!hasChromium)('the console, in Chromium', () => {
+  it('shows the sign-in page to a stranger, and sends them back where they were going', async () => {
+    const context = await browser.newContext({ baseURL: server.url, locale: 'nb-NO' });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto('/oppdrag');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/logg-inn');
+    await checkPage(page, 'sign-in');
+    await page.getByLabel('E-post').fill(people.support.email);
+    await page.getByLabel('Passord').fill('not the password');
+    await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Feil e-post eller passord');
+  });
+
+  it('support finds the new order by its address from the work queue', async () => {
+    const page = await as(people.support);
+    await page.getByRole('heading', { name: 'Statusoversikt' }).waitFor();
+    await checkPage(page, 'work-queue-support');
+    await page.getByLabel('Søk etter adresse, referanse eller kunde').fill(STREET);
+    await page.getByRole('button', { name: 'Søk', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/oppdrag');
+    const row = page.getByRole('row').filter({ hasText: reference });
+    await row.waitFor();
+    expect(await page.locator('main table tbody tr').count()).toBe(1);
+    await checkPage(page, 'assignment-list');
+  });
+
+  it('an appraiser sees their week in the calendar', async () => {
+    const page = await as(people.appraiser);
+    await page.getByRole('heading', { name: 'Mine oppdrag' }).waitFor();
+    await checkPage(page, 'work-queue-appraiser');
+    await page.getByRole('link', { name: 'Kalender' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await checkPage(page, 'calendar');
+  });
+
+  it('an admin creates an API client and a webhook, each secret shown once, and follows the events', async () => {
+    const page = await as(people.admin);
+    await page.getByRole('link', { name: 'Administrasjon' }).click();
+    await page.getByRole('heading', { name: 'Brukere og roller', level: 1 }).waitFor();
+    await checkPage(page, 'admin-users');
+
+    await page.getByRole('link', { name: 'API-klienter' }).click();
+    await page.getByRole('button', { name: 'Ny API-klient' }).click();
+    await page.getByRole('textbox', { name: /^Navn/ }).fill('Bookingverktøy');
+    await page.getByRole('checkbox', { name: /assignments:read$/ }).check();
+    await page.getByRole('button', { name: 'Opprett API-klient' }).click();
+    const key = page.getByRole('textbox', { name: 'API-nøkkel', exact: true });
+    await key.waitFor();
+    expect(await key.inputValue()).toMatch(/^tk_/);
+    await checkPage(page, 'admin-api-clients');
+    const created = (await server.admin.apiClients.list.query()).items.find((c) => c.name === 'Bookingverktøy');
+    expect(created?.scopes).toEqual(['assignments:read']);
+
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('button', { name: 'Ny webhook' }).click();
+    await page.getByRole('textbox', { name: /^Adresse \(URL\)/ }).fill('http://127.0.0.1:9/takst-hooks');
+    await page.getByRole('button', { name: 'Opprett webhook' }).click();
+    const secret = page.getByRole('textbox', { name: 'Hemmelighet', exact: true });
+    await secret.waitFor();
+    expect(await secret.inputValue()).toMatch(/^whsec_/);
+    await checkPage(page, 'admin-webhooks');
+    const hooks = await server.admin.webhooks.list.query({});
+    expect(hooks.items.map((hook) => hook.url)).toContain('http://127.0.0.1:9/takst-hooks');
+
+    await page.getByRole('link', { name: 'Hendelser' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    // The feed shows what happens after it opened: a note now and then until the stream is up.
+    await expect
+      .poll(
+        async () => {
+          await server.admin.notes.add.mutate({ assignmentId, author: 'Bookingverktøy', text: 'Kunden ringte' });
+          return page.getByText('note.added').count();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    await checkPage(page, 'admin-events');
+  }, 90_000);
+});
