@@ -5,11 +5,11 @@ import { AdminApiClientsPage } from './pages/admin-api-clients';
 import { AdminEventsPage } from './pages/admin-events';
 import { AdminUsersPage } from './pages/admin-users';
 import { AdminWebhooksPage } from './pages/admin-webhooks';
-import { AssignmentDetailPage } from './pages/assignment-detail';
 import { AssignmentListPage, validateAssignmentListSearch } from './pages/assignment-list';
 import { CalendarPage, validateCalendarSearch } from './pages/calendar';
 import { NotFoundPage } from './pages/not-found';
-import { ReportEditorPage } from './pages/report-editor';
+import { AssignmentPage } from './pages/oppdrag-detail';
+import { ReportPage } from './pages/rapport-page';
 import { SetPasswordPage, validateSetPasswordSearch } from './pages/set-password';
 import { SignInPage, validateSignInSearch } from './pages/sign-in';
 import { WorkQueuePage } from './pages/work-queue';
@@ -56,8 +56,8 @@ const assignmentListRoute = createRoute({
   validateSearch: validateAssignmentListSearch,
   component: AssignmentListPage,
 });
-const assignmentDetailRoute = createRoute({ ...page('/oppdrag/$id'), component: AssignmentDetailPage });
-const reportEditorRoute = createRoute({ ...page('/oppdrag/$id/rapport'), component: ReportEditorPage });
+const assignmentDetailRoute = createRoute({ ...page('/oppdrag/$id'), component: AssignmentPage });
+const reportEditorRoute = createRoute({ ...page('/oppdrag/$id/rapport'), component: ReportPage });
 const calendarRoute = createRoute({
   ...page('/kalender'),
   validateSearch: validateCalendarSearch,

@@ -84,6 +84,82 @@ describe.skipIf(!hasChromium)('the console, in Chromium', () => {
     await checkPage(page, 'assignment-list');
   });
 
+  it('support assigns it, the appraiser inspects and writes, the reviewer approves and delivers, all in the pages', async () => {
+    const support = await as(people.support);
+    await support.goto(`/oppdrag/${assignmentId}`);
+    await support.getByRole('combobox', { name: /^Velg takstmann/ }).selectOption({ label: 'Astrid Takstmann' });
+    await support.getByRole('button', { name: 'Tildel', exact: true }).click();
+    await support.getByText('Astrid Takstmann er tildelt oppdraget.').waitFor();
+
+    const appraiser = await as(people.appraiser);
+    await appraiser.goto(`/oppdrag/${assignmentId}`);
+    const move = async (page: Page, label: string) => {
+      await page.getByRole('button', { name: `Flytt til «${label}»` }).click();
+      await page.getByText(`Oppdraget er nå «${label}».`).waitFor();
+    };
+    await move(appraiser, 'Bekreftet');
+    const booking = appraiser.getByRole('form', { name: 'Book befaring' });
+    await booking.getByLabel('Dato').fill('2027-03-10');
+    await booking.getByLabel('Fra kl.').fill('09:00');
+    await booking.getByLabel('Til kl.').fill('10:30');
+    await booking.getByRole('button', { name: 'Book befaring' }).click();
+    await appraiser.getByRole('button', { name: 'Marker gjennomført' }).click();
+    await appraiser.getByRole('cell', { name: 'Gjennomført', exact: true }).waitFor();
+    await appraiser.reload();
+    await move(appraiser, 'Rapport skrives');
+    await appraiser.getByRole('link', { name: 'Åpne rapporten' }).click();
+    await appraiser.getByRole('button', { name: 'Start rapporten' }).click();
+    await appraiser.getByRole('button', { name: 'Legg til bygningsdel' }).click();
+    await appraiser.getByLabel('Del av boligen').fill('Bad');
+    await appraiser.getByLabel('Bygningsdel', { exact: true }).fill('Sluk og membran');
+    await appraiser.getByLabel('Tilstandsgrad').selectOption('TG2');
+    await appraiser.getByLabel('Beskrivelse').fill('Fuktmerker rundt sluket; membranen er over 20 år gammel.');
+    await expect
+      .poll(
+        () =>
+          appraiser
+            .getByRole('status')
+            .filter({ hasText: /^Lagret$/ })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    await checkPage(appraiser, 'report-editor');
+    await appraiser.getByRole('button', { name: 'Send til kontroll' }).click();
+    await appraiser.getByRole('heading', { name: 'Versjon 1: Til kontroll' }).waitFor();
+    await appraiser.getByRole('link', { name: 'Tilbake til oppdraget' }).click();
+    await move(appraiser, 'Til kontroll');
+
+    const reviewer = await as(people.reviewer);
+    await reviewer.getByRole('heading', { name: 'Til kontroll' }).waitFor();
+    await reviewer.getByRole('link', { name: reference }).first().waitFor();
+    await checkPage(reviewer, 'work-queue-reviewer');
+    await reviewer.goto(`/oppdrag/${assignmentId}/rapport`);
+    await reviewer.getByRole('button', { name: 'Godkjenn' }).click();
+    await reviewer.getByRole('heading', { name: 'Versjon 1: Godkjent' }).waitFor();
+    await reviewer.getByRole('button', { name: 'Lever rapporten' }).click();
+    await reviewer.getByRole('heading', { name: 'Versjon 1: Levert' }).waitFor();
+    await checkPage(reviewer, 'report-delivered');
+
+    const delivered = await server.admin.assignments.get.query({ id: assignmentId });
+    expect(delivered.status).toBe('delivered');
+    const [report] = (await server.admin.reports.list.query({ assignmentId })).items;
+    expect(report).toMatchObject({ status: 'delivered', authorId: appraiserId });
+    const audit = await server.admin.audit.list.query({ entityId: assignmentId, limit: 100 });
+    const names = new Set(audit.items.map((entry) => entry.user?.name));
+    for (const name of ['Sara Kundestøtte', 'Astrid Takstmann', 'Rolf Fagansvarlig']) expect(names).toContain(name);
+
+    // Support finds it again by its address and adds a note; the page shows it at once.
+    await support.goto('/');
+    await support.getByLabel('Søk etter adresse, referanse eller kunde').fill(STREET);
+    await support.getByRole('button', { name: 'Søk', exact: true }).click();
+    await support.getByRole('link', { name: reference }).click();
+    await support.getByLabel('Nytt notat').fill('Kunden har fått rapporten og takker.');
+    await support.getByRole('button', { name: 'Legg til notat' }).click();
+    await support.getByText('Kunden har fått rapporten og takker.').first().waitFor();
+    await checkPage(support, 'assignment-detail');
+  }, 180_000);
+
   it('an appraiser sees their week in the calendar', async () => {
     const page = await as(people.appraiser);
     await page.getByRole('heading', { name: 'Mine oppdrag' }).waitFor();

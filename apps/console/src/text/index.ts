@@ -1,10 +1,10 @@
 import { adminText } from './admin';
+import { assignmentText } from './assignment';
 import { calendarText } from './calendar';
 import { commonText } from './common';
-import { detailText } from './detail';
 import { listText } from './list';
 import { queueText } from './queue';
-import { reportText } from './report';
+import { rapportText } from './rapport';
 
 /**
  * Every word the console shows, in Norwegian bokmål with the firm's own words (oppdrag,
@@ -16,7 +16,7 @@ export const text = {
   queue: queueText,
   list: listText,
   calendar: calendarText,
-  detail: detailText,
-  report: reportText,
   admin: adminText,
+  assignment: assignmentText,
+  rapport: rapportText,
 } as const;

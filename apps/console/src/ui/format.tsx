@@ -43,3 +43,16 @@ export function StatusBadge({ status }: { status: AssignmentStatus }) {
     </span>
   );
 }
+
+/** The UTC offset Oslo has on a day and time, e.g. `+01:00` in winter and `+02:00` in summer. */
+function osloOffset(date: string, time: string): string {
+  const guess = new Date(`${date}T${time}:00Z`);
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' })
+    .formatToParts(guess)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const offset = name?.replace('GMT', '') ?? '';
+  return offset === '' ? '+00:00' : offset;
+}
+
+/** A date and a clock time as typed in Norway (`2026-12-07`, `09:30`), as an ISO timestamp. */
+export const osloTimestamp = (date: string, time: string): string => `${date}T${time}:00${osloOffset(date, time)}`;

@@ -38,7 +38,9 @@ export async function signInAs(browser: Browser, baseUrl: string, person: TestPe
  */
 export async function checkPage(page: Page, name: string): Promise<void> {
   // Not 'networkidle': the live event stream keeps a request open for as long as the page lives.
-  await page.waitForFunction(() => !(document.body.textContent ?? '').includes('Laster …'), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => !(document.body.textContent ?? '').includes('Laster …'), undefined, {
+    timeout: 15_000,
+  });
   const violations = await seriousViolations(page);
   expect(violations, `accessibility of ${name}`).toEqual([]);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
