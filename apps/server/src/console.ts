@@ -31,7 +31,9 @@ export function serveConsole(directory: string): RequestHandler | null {
   const page: RequestHandler = (req, res, next) => {
     // A file that is not there (an old asset, a typo) is a 404, not the page.
     const looksLikeFile = path.extname(req.path) !== '';
-    const wantsPage = (req.method === 'GET' || req.method === 'HEAD') && !looksLikeFile && req.accepts('html');
+    // A browser navigating asks for HTML first; a client taking anything (`*/*`) gets the API's JSON 404.
+    const wantsPage =
+      (req.method === 'GET' || req.method === 'HEAD') && !looksLikeFile && req.accepts(['json', 'html']) === 'html';
     if (!wantsPage) return next();
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(indexHtml);

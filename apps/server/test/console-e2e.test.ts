@@ -160,6 +160,66 @@ describe.skipIf(!hasChromium)('the console, in Chromium', () => {
     await checkPage(support, 'assignment-detail');
   }, 180_000);
 
+  it('shows a change made elsewhere without a reload: a booking tool moving the inspection', async () => {
+    const page = await as(people.appraiser);
+    await page.goto(`/oppdrag/${assignmentId}`);
+    await page.getByRole('heading', { name: 'Befaringer' }).waitFor();
+    await page.getByText('Direkte').waitFor();
+    const other = await server.admin.assignments.create.mutate(assignmentInput());
+    const assigned = await server.admin.assignments.assign.mutate({
+      id: other.id,
+      appraiserId,
+      expectedVersion: other.version,
+    });
+    await page.goto(`/oppdrag/${assigned.id}`);
+    await page.getByText('Ingen befaringer ennå.').waitFor();
+    const booked = await server.admin.inspections.book.mutate({
+      assignmentId: assigned.id,
+      appraiserId,
+      startsAt: '2027-04-06T12:00:00+02:00',
+      endsAt: '2027-04-06T13:00:00+02:00',
+    });
+    await page.getByText('6. apr. 2027 12:00–13:00').waitFor({ timeout: 10_000 });
+    await server.admin.inspections.reschedule.mutate({
+      id: booked.id,
+      expectedVersion: booked.version,
+      startsAt: '2027-04-07T08:00:00+02:00',
+      endsAt: '2027-04-07T09:00:00+02:00',
+    });
+    await page.getByText('7. apr. 2027 08:00–09:00').waitFor({ timeout: 10_000 });
+    expect(await page.getByText('flyttet 1 gang').count()).toBe(1);
+  }, 60_000);
+
+  it('says who changed a draft meanwhile, keeps what was typed, and offers to reload', async () => {
+    const order = await server.admin.assignments.create.mutate(assignmentInput());
+    await server.admin.assignments.assign.mutate({ id: order.id, appraiserId, expectedVersion: order.version });
+    const item = { section: 'Tak', buildingPart: 'Taktekking', grade: 'TG1' as const, description: 'Slitt' };
+    const draft = await server.admin.reports.createDraft.mutate({
+      assignmentId: order.id,
+      authorId: appraiserId,
+      content: { kind: 'condition', standardVersion: 'NS3600:2018', items: [item] },
+    });
+    const page = await as(people.appraiser);
+    await page.goto(`/oppdrag/${order.id}/rapport`);
+    await page.getByLabel('Beskrivelse').waitFor();
+    await server.admin.reports.updateDraft.mutate({
+      id: draft.id,
+      expectedVersion: draft.version,
+      content: {
+        kind: 'condition',
+        standardVersion: 'NS3600:2018',
+        items: [{ ...item, description: 'Fra verktøyet' }],
+      },
+    });
+    await page.getByLabel('Beskrivelse').fill('Skrevet i konsollen');
+    const conflict = page.getByRole('alert').filter({ hasText: 'endret rapporten' });
+    await conflict.waitFor({ timeout: 10_000 });
+    expect(await conflict.textContent()).toContain('bootstrap-admin');
+    expect(await page.getByLabel('Beskrivelse').inputValue()).toBe('Skrevet i konsollen');
+    await page.getByRole('button', { name: 'Last inn den nye versjonen' }).click();
+    await expect.poll(() => page.getByLabel('Beskrivelse').inputValue()).toBe('Fra verktøyet');
+  }, 60_000);
+
   it('an appraiser sees their week in the calendar', async () => {
     const page = await as(people.appraiser);
     await page.getByRole('heading', { name: 'Mine oppdrag' }).waitFor();

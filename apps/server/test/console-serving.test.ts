@@ -43,5 +43,9 @@ describe('the console at /', () => {
     expect(unknownAsset.headers.get('content-type')).toMatch(/^application\/json/);
     const posted = await page('/oppdrag', { method: 'POST' });
     expect(posted.status).toBe(404);
+    // A client that takes anything is an API client: an unknown path is the JSON 404.
+    const anything = await fetch(`${server.url}/no-such-page`, { headers: { accept: '*/*' } });
+    expect(anything.status).toBe(404);
+    expect(anything.headers.get('content-type')).toMatch(/^application\/json/);
   });
 });
