@@ -9,7 +9,7 @@ import { AssignmentListPage, validateAssignmentListSearch } from './pages/assign
 import { CalendarPage, validateCalendarSearch } from './pages/calendar';
 import { NotFoundPage } from './pages/not-found';
 import { AssignmentPage } from './pages/oppdrag-detail';
-import { ReportPage } from './pages/rapport-page';
+import { ReportEditorPage } from './pages/report-editor';
 import { SetPasswordPage, validateSetPasswordSearch } from './pages/set-password';
 import { SignInPage, validateSignInSearch } from './pages/sign-in';
 import { WorkQueuePage } from './pages/work-queue';
@@ -57,7 +57,7 @@ const assignmentListRoute = createRoute({
   component: AssignmentListPage,
 });
 const assignmentDetailRoute = createRoute({ ...page('/oppdrag/$id'), component: AssignmentPage });
-const reportEditorRoute = createRoute({ ...page('/oppdrag/$id/rapport'), component: ReportPage });
+const reportEditorRoute = createRoute({ ...page('/oppdrag/$id/rapport'), component: ReportEditorPage });
 const calendarRoute = createRoute({
   ...page('/kalender'),
   validateSearch: validateCalendarSearch,

@@ -4,7 +4,7 @@ import { calendarText } from './calendar';
 import { commonText } from './common';
 import { listText } from './list';
 import { queueText } from './queue';
-import { rapportText } from './rapport';
+import { reportText } from './report';
 
 /**
  * Every word the console shows, in Norwegian bokmål with the firm's own words (oppdrag,
@@ -18,5 +18,5 @@ export const text = {
   calendar: calendarText,
   admin: adminText,
   assignment: assignmentText,
-  rapport: rapportText,
+  report: reportText,
 } as const;
