@@ -227,7 +227,11 @@ describe('references are unique per system and entity type', () => {
     expect(assignment.created).toBe(true);
 
     const error = await caught(() => server.admin.externalRefs.resolve.query({ system: 'booking', externalId }));
-    expect(error.data).toMatchObject({ code: 'BAD_REQUEST', entityTypes: ['assignment', 'party'] });
+    expect(error.data).toMatchObject({
+      code: 'BAD_REQUEST',
+      errorCode: 'EXTERNAL_REF_AMBIGUOUS',
+      entityTypes: ['assignment', 'party'],
+    });
     expect(error.message).toContain('entityType');
 
     const asParty = await server.admin.externalRefs.resolve.query({
@@ -342,6 +346,37 @@ describe('inspections.upsertByExternalRef', () => {
     externalId: string,
     inspection: RouterInputs['inspections']['upsertByExternalRef']['inspection'],
   ) => server.admin.inspections.upsertByExternalRef.mutate({ system: 'booking', externalId, inspection });
+
+  it('lets a booking tool use one booking id for the assignment and its inspection', async () => {
+    const bookingId = nextId('BK');
+    const assignment = await upsertAssignment(bookingId, freshAssignment());
+    const inspection = await upsertInspection(bookingId, {
+      assignmentRef: { system: 'booking', externalId: bookingId },
+      appraiserId: await newAppraiser(),
+      ...slot('05-20', 9, 11),
+    });
+    expect(inspection.created).toBe(true);
+
+    const ambiguous = await caught(() =>
+      server.admin.externalRefs.resolve.query({ system: 'booking', externalId: bookingId }),
+    );
+    expect(ambiguous.data).toMatchObject({
+      errorCode: 'EXTERNAL_REF_AMBIGUOUS',
+      entityTypes: ['assignment', 'inspection'],
+    });
+    const asInspection = await server.admin.externalRefs.resolve.query({
+      system: 'booking',
+      externalId: bookingId,
+      entityType: 'inspection',
+    });
+    expect(asInspection).toMatchObject({ entityType: 'inspection', entityId: inspection.inspection.id });
+    const asAssignment = await server.admin.externalRefs.resolve.query({
+      system: 'booking',
+      externalId: bookingId,
+      entityType: 'assignment',
+    });
+    expect(asAssignment).toMatchObject({ entityType: 'assignment', entityId: assignment.assignment.id });
+  });
 
   it('books, then leaves the same time alone, then reschedules keeping the earlier time', async () => {
     const assignmentRef = { system: 'booking', externalId: nextId('A') };

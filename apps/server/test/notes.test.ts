@@ -47,6 +47,47 @@ describe('notes.add', () => {
     expect(audit[0]?.changes.text?.to).toBe(note.text);
   });
 
+  it('adds a note copied from a connected system once, however often it is delivered', async () => {
+    const assignmentId = await newAssignment();
+    const copy = {
+      assignmentId,
+      author: 'Kari Kunde',
+      sourceSystem: 'support-desk',
+      externalId: '4711',
+      text: 'Nøkkel i postkassen',
+    };
+    const [first, second] = await Promise.all([
+      server.admin.notes.add.mutate(copy),
+      server.admin.notes.add.mutate(copy),
+    ]);
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ sourceSystem: 'support-desk', externalId: '4711' });
+    const again = await server.admin.notes.add.mutate(copy);
+    expect(again.id).toBe(first.id);
+    expect(await noteCount(assignmentId)).toBe(1);
+    const events = await query<{ count: string }>(
+      server.databaseUrl,
+      "select count(*) from events where type = 'note.added' and entity_id = $1",
+      [first.id],
+    );
+    expect(Number(events[0]?.count)).toBe(1);
+
+    // The same comment copied to a second assignment is a second note; another comment id, another note.
+    const otherAssignment = await newAssignment();
+    expect((await server.admin.notes.add.mutate({ ...copy, assignmentId: otherAssignment })).id).not.toBe(first.id);
+    expect((await server.admin.notes.add.mutate({ ...copy, externalId: '4712' })).id).not.toBe(first.id);
+    expect(await noteCount(assignmentId)).toBe(2);
+  });
+
+  it('refuses an externalId without the system it comes from', async () => {
+    const assignmentId = await newAssignment();
+    const error = await caught(() =>
+      server.admin.notes.add.mutate({ assignmentId, author: 'Per', externalId: '1', text: 'Hei' }),
+    );
+    expect(error.data).toMatchObject({ errorCode: 'VALIDATION_FAILED' });
+    expect(await noteCount(assignmentId)).toBe(0);
+  });
+
   it('leaves the source system null when none is given', async () => {
     const note = await server.admin.notes.add.mutate({
       assignmentId: await newAssignment(),

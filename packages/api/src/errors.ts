@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@takst/contract/enums';
+import { ERROR_CODES, type ErrorCode } from '@takst/contract/enums';
 import { TRPCError } from '@trpc/server';
 import { isBadValue, sqlStateOf } from './lib/sql-state';
 
@@ -51,9 +51,22 @@ export function errorCodeOf(error: TRPCError): ErrorCode {
   if (refused) return refused.errorCode;
   if (error instanceof DomainError) return error.errorCode;
   // Output validation also fails with issues, but as INTERNAL_SERVER_ERROR: our fault, not theirs.
-  if (error.code === 'BAD_REQUEST' && hasIssues(error.cause)) return 'VALIDATION_FAILED';
+  if (error.code === 'BAD_REQUEST' && hasIssues(error.cause)) return sharedCodeOfIssues(error.cause.issues);
   return defaultErrorCodes[error.code] ?? 'INTERNAL';
 }
+
+/**
+ * A schema may name a more telling code for its issue (`params.errorCode`, e.g. UNKNOWN_EVENT_TYPE);
+ * it is the error's code when every issue names it, VALIDATION_FAILED otherwise.
+ */
+function sharedCodeOfIssues(issues: ReadonlyArray<IssueLike>): ErrorCode {
+  const codes = new Set(issues.map((issue) => issue.params?.errorCode));
+  const [only] = codes;
+  return codes.size === 1 && isErrorCode(only) ? only : 'VALIDATION_FAILED';
+}
+
+const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 
 export function hasIssues(cause: unknown): cause is { issues: ReadonlyArray<IssueLike> } {
   return typeof cause === 'object' && cause !== null && Array.isArray((cause as { issues?: unknown }).issues);
@@ -62,6 +75,7 @@ export function hasIssues(cause: unknown): cause is { issues: ReadonlyArray<Issu
 interface IssueLike {
   message: string;
   code?: string;
+  params?: { errorCode?: unknown } | undefined;
   path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
 }
 

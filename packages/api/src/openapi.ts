@@ -1,3 +1,10 @@
+import {
+  EVENT_DATA_SCHEMAS,
+  EVENT_ENTITY_TYPES,
+  EVENT_TYPE_NAMES,
+  EVENT_TYPES,
+  type EventEntityType,
+} from '@takst/contract';
 import { ERROR_CODES } from '@takst/contract/enums';
 import { z } from 'zod';
 import { AUTHENTICATED } from './auth/scopes';
@@ -152,6 +159,69 @@ function operationFor(path: string, def: ProcedureDef): [method: 'get' | 'post',
   ];
 }
 
+const webhookHeader = (name: string, description: string) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+
+const eventDataRef = (entityType: EventEntityType) => ({ $ref: `#/components/schemas/EventData_${entityType}` });
+
+/** What the platform POSTs to a subscribed endpoint, one entry per event type (docs/webhooks.md). */
+function webhookOperations(): Record<string, JsonSchema> {
+  const operations: Record<string, JsonSchema> = {};
+  for (const type of EVENT_TYPE_NAMES) {
+    const { entityType, description } = EVENT_TYPES[type];
+    operations[type] = {
+      post: {
+        operationId: `webhook_${type.replace('.', '_')}`,
+        tags: ['webhooks'],
+        summary: type,
+        description: `${description} Signed as Standard Webhooks: verify \`webhook-signature\` over \`{webhook-id}.{webhook-timestamp}.{body}\` before trusting the body.`,
+        parameters: [
+          webhookHeader('webhook-id', 'The delivery: the same on every attempt, for dropping repeats'),
+          webhookHeader('webhook-timestamp', 'When this attempt was signed, Unix seconds'),
+          webhookHeader(
+            'webhook-signature',
+            '`v1,<base64 HMAC-SHA256>`; two, space-separated, after a secret rotation',
+          ),
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['type', 'timestamp', 'data'],
+                properties: {
+                  type: { const: type },
+                  timestamp: { type: 'string', format: 'date-time', description: 'When the event happened' },
+                  data: eventDataRef(entityType),
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '2XX': { description: 'Received; any other answer (or none within 15 s) is retried' },
+          '410': { description: 'Gone: the endpoint is disabled and gets nothing more' },
+        },
+      },
+    };
+  }
+  return operations;
+}
+
+const eventDataSchemas = () =>
+  Object.fromEntries(
+    EVENT_ENTITY_TYPES.map((entityType) => [
+      `EventData_${entityType}`,
+      jsonSchemaOf(EVENT_DATA_SCHEMAS[entityType], 'output'),
+    ]),
+  );
+
 let built: JsonSchema | undefined;
 
 /**
@@ -177,9 +247,10 @@ export function openApiDocument(): JsonSchema {
         "Every procedure of the platform over plain HTTP and JSON. Authenticate with `Authorization: Bearer tk_…`. Errors carry tRPC's `code` and a stable `errorCode` in `error.data`.",
     },
     paths,
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, tk_…' } },
-      schemas: { Error: errorSchema },
+      schemas: { Error: errorSchema, ...eventDataSchemas() },
       responses: {
         Error: {
           description: 'A refusal or failure, with the HTTP status of its code',

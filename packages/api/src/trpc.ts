@@ -61,7 +61,7 @@ export const t = initTRPC
       if (shape.data.path) data.path = shape.data.path;
       if (error instanceof DomainError && error.details) Object.assign(data, error.details);
       let message = error === thrown ? shape.message : error.message;
-      if (errorCode === 'VALIDATION_FAILED' && hasIssues(error.cause)) {
+      if (error.code === 'BAD_REQUEST' && hasIssues(error.cause)) {
         data.issues = toValidationIssues(error.cause.issues);
         message = `Invalid input: ${describeIssues(data.issues)}`;
       } else if (errorCode === 'INTERNAL') {

@@ -1,14 +1,32 @@
 import { z } from 'zod';
 import { idSchema, timestampSchema } from './common';
+import type { EVENT_DATA_SCHEMAS } from './event-catalogue';
+import { type EventEntityTypeOf, type EventType, eventTypesOfPattern } from './event-types';
 
 /** A position in the event log: the sequence of the last event seen, 0 for the beginning. */
 const sequenceSchema = z.number().int().min(0);
 
-/** `<entity>.<verb>` in the past tense, e.g. `assignment.status_changed`. */
-const eventTypeSchema = z.string().trim().min(1).max(100);
+/**
+ * An event type of the catalogue (`EVENT_TYPES`, e.g. `assignment.status_changed`), or
+ * `<entity>.*` for every event of an entity type. A name that matches no event type is refused
+ * with UNKNOWN_EVENT_TYPE (a filter on it would never match anything).
+ */
+export const eventTypePatternSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .superRefine((pattern, ctx) => {
+    if (eventTypesOfPattern(pattern).length > 0) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `Unknown event type '${pattern}': the event types are listed in docs/events.md (EVENT_TYPES), and <entity>.* names every event of an entity, e.g. assignment.*`,
+      params: { errorCode: 'UNKNOWN_EVENT_TYPE' },
+    });
+  });
 
 /** One change, as it was committed: the entity's DTO after it, the field diff, who and why. */
-export const eventSchema = z.object({
+export const eventEnvelopeSchema = z.object({
   /** Strictly increasing in commit order, without gaps: pass it as `after` to resume. */
   sequence: z.number().int().positive(),
   id: idSchema,
@@ -27,11 +45,31 @@ export const eventSchema = z.object({
   occurredAt: timestampSchema,
 });
 
+/**
+ * An event on the wire. Its type is the catalogue's union (narrowed by `type`),
+ * which is what the router, and so the SDK, shows; the check each event meets on the way out is
+ * the envelope's, which passes `data` as it is (checking every entity again on each read would
+ * only cost; a test holds what the platform writes to the catalogue).
+ */
+// Not exported: the SDK's declarations must spell the union out, not name a type of this package.
+type EventByType = {
+  [T in EventType]: Omit<z.output<typeof eventEnvelopeSchema>, 'type' | 'entityType' | 'data'> & {
+    type: T;
+    entityType: EventEntityTypeOf<T>;
+    data: z.output<(typeof EVENT_DATA_SCHEMAS)[EventEntityTypeOf<T>]>;
+  };
+}[EventType];
+
+export const eventSchema = eventEnvelopeSchema as unknown as z.ZodType<
+  EventByType,
+  z.input<typeof eventEnvelopeSchema>
+>;
+
 const eventFilters = {
   /** Only events after this sequence. */
   after: sequenceSchema.optional(),
-  /** Only events of these types. */
-  types: z.array(eventTypeSchema).min(1).max(50).optional(),
+  /** Only events of these types (or `<entity>.*` patterns). */
+  types: z.array(eventTypePatternSchema).min(1).max(50).optional(),
 };
 
 /** Events in sequence order, for pull-based sync. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageOf, paginationInput, timestampSchema } from './common';
+import { eventTypePatternSchema } from './event';
 
 /**
  * pending: queued, not tried yet; succeeded: answered 2xx; failed: the last attempt failed (or
@@ -13,11 +14,12 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 export const WEBHOOK_DISABLED_REASONS = ['disabled_by_client', 'endpoint_gone', 'failing'] as const;
 export type WebhookDisabledReason = (typeof WEBHOOK_DISABLED_REASONS)[number];
 
-/** `<entity>.<verb>`, as the event log names events (e.g. `assignment.status_changed`). */
-export const webhookEventTypeSchema = z
-  .string()
-  .max(100)
-  .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'An event type looks like entity.verb, e.g. assignment.created');
+/**
+ * An event type of the catalogue (`assignment.created`, see `EVENT_TYPES`), or `<entity>.*` for
+ * every event of an entity type. Anything else is refused with UNKNOWN_EVENT_TYPE: a filter that
+ * names no event would silently never match.
+ */
+export const webhookEventTypeSchema = eventTypePatternSchema;
 
 /** Only http and https, without user or password; where it may point is checked on the server. */
 export const webhookUrlSchema = z
@@ -28,7 +30,10 @@ export const webhookUrlSchema = z
     return parsed.username === '' && parsed.password === '';
   }, 'The URL must not carry a user name or password');
 
-/** Empty: every event except `webhook_*` ones (those only when listed). Duplicates are dropped. */
+/**
+ * Empty: every event except `webhook_endpoint.*` ones (those only when listed). Duplicates are
+ * dropped.
+ */
 const eventTypesInput = z
   .array(webhookEventTypeSchema)
   .max(100)

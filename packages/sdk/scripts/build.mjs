@@ -48,7 +48,7 @@ const workspaceTypes = {
   name: 'workspace-types',
   resolveId(source) {
     if (source === '@takst/api/router-type') return path.join(apiTypesDir, 'router-type.d.ts');
-    const contract = /^@takst\/contract\/(enums|errors|identifiers|lifecycle)$/.exec(source);
+    const contract = /^@takst\/contract\/(enums|errors|event-types|identifiers|lifecycle)$/.exec(source);
     if (contract) return path.join(packagesDir, `contract/src/${contract[1]}.ts`);
     if (source.startsWith('@takst/')) this.error(`the SDK's types may not reach ${source}`);
     return null;

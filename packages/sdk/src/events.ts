@@ -1,12 +1,29 @@
 import type { AppRouter } from '@takst/api/router-type';
+import type { EventType } from '@takst/contract/event-types';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { untilAborted } from './pagination';
 
 type Inputs = inferRouterInputs<AppRouter>;
 type Outputs = inferRouterOutputs<AppRouter>;
 
-/** One change on the platform, as `events.list`, `events.iterate` and `events.subscribe` give it. */
-export type TakstEvent = Outputs['events']['list']['items'][number];
+/**
+ * One change on the platform, as `events.list`, `events.iterate`, `events.consume` and
+ * `events.subscribe` give it: a union over the event catalogue (docs/events.md), so checking
+ * `event.type` narrows `event.data` to the entity, e.g. an inspection for `inspection.booked`.
+ * `TakstEvent<'note.added'>` is one member.
+ */
+export type TakstEvent<T extends EventType = EventType> = Extract<
+  Outputs['events']['list']['items'][number],
+  { type: T }
+>;
+
+/** The `data` of an event of type `T`, e.g. `EventData<'inspection.rescheduled'>` is an inspection. */
+export type EventData<T extends EventType> = TakstEvent<T>['data'];
+
+/** The body of a webhook delivery, by event type: `{ type, timestamp, data }`. */
+export type TakstWebhookPayload<T extends EventType = EventType> = T extends EventType
+  ? { type: T; timestamp: string; data: EventData<T> }
+  : never;
 export type EventPage = Outputs['events']['list'];
 
 export interface IterateEventsOptions {

@@ -16,6 +16,16 @@ export {
   ROLES,
   SCOPES,
 } from '@takst/contract/enums';
+export {
+  EVENT_ENTITY_TYPES,
+  EVENT_TYPE_NAMES,
+  EVENT_TYPES,
+  type EventEntityType,
+  type EventEntityTypeOf,
+  type EventType,
+  eventTypesOfPattern,
+  isEventType,
+} from '@takst/contract/event-types';
 export { containsNationalId, isNationalIdNumber, isValidOrganizationNumber } from '@takst/contract/identifiers';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
 export { createTakstClient, type TakstClient, type TakstClientOptions, type TakstCredentials } from './client';
@@ -25,7 +35,14 @@ export {
   TakstError,
   type TakstErrorCode,
 } from './errors';
-export type { EventHelpers, EventPage, IterateEventsOptions, TakstEvent } from './events';
+export type {
+  EventData,
+  EventHelpers,
+  EventPage,
+  IterateEventsOptions,
+  TakstEvent,
+  TakstWebhookPayload,
+} from './events';
 export { type IdempotentCallOptions, withIdempotencyKey } from './idempotency';
 export type { CursorPage, CursorPageHelpers, PageCallOptions, ToArrayOptions, WithCursorHelpers } from './pagination';
 export type { TakstCallContext } from './retry';

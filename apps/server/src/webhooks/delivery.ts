@@ -19,6 +19,8 @@ export interface DeliveryOptions {
   privateUrls: PrivateUrlPolicy;
   /** An endpoint whose attempts have all failed for this long is disabled. */
   disableAfterFailingMs: number;
+  /** Told when the next attempt of a delivery is due, once its job is committed. */
+  onRetryScheduled?: (dueAt: Date) => void;
 }
 
 /** A delivery claimed for one attempt, with what the attempt needs. */
@@ -159,8 +161,8 @@ async function record(
   attempt: number,
   attemptedAt: Date,
   result: PostResult,
-) {
-  await inTransaction(options.pool, async (client) => {
+): Promise<Date | null> {
+  return inTransaction(options.pool, async (client) => {
     const current = await client.query<{ round: number }>(
       'select round_attempts as round from webhook_deliveries where id = $1 and claim_token = $2 for update',
       [claimed.id, claimed.token],
@@ -168,7 +170,7 @@ async function record(
     const round = current.rows[0]?.round;
     if (round === undefined) {
       options.logger.warn({ deliveryId: claimed.id, attempt }, 'webhook attempt outlived its claim; not recorded');
-      return;
+      return null;
     }
     await client.query(
       `insert into webhook_attempts (delivery_id, number, attempted_at, status_code, duration_ms, response_body, error)
@@ -193,6 +195,7 @@ async function record(
       );
       await enqueue(options.boss, client, [job]);
     }
+    return verdict.nextAttemptAt;
   });
 }
 
@@ -220,5 +223,6 @@ export async function attemptDelivery(options: DeliveryOptions, job: DeliveryJob
     { deliveryId: claimed.id, attempt: job.attempt, statusCode: result.statusCode, durationMs: result.durationMs },
     'webhook attempt made',
   );
-  await record(options, claimed, job.attempt, attemptedAt, result);
+  const nextAttemptAt = await record(options, claimed, job.attempt, attemptedAt, result);
+  if (nextAttemptAt) options.onRetryScheduled?.(nextAttemptAt);
 }

@@ -1,3 +1,4 @@
+import { ENDPOINT_WANTS_EVENT_SQL } from '@takst/api';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -31,7 +32,7 @@ const INSERT_DELIVERIES = `
   select webhook_uuidv7(), w.id, e.sequence, e.type, 'pending', now(), now(), now()
   from events e
   join webhook_endpoints w on w.enabled and e.sequence > w.from_sequence
-    and (e.type = any (w.event_types) or (cardinality(w.event_types) = 0 and not starts_with(e.type, 'webhook_')))
+    and ${ENDPOINT_WANTS_EVENT_SQL}
   where e.sequence > $1 and e.sequence <= $2
   order by e.sequence, w.id
   on conflict (endpoint_id, event_sequence) do nothing

@@ -5,6 +5,7 @@ import { attemptDelivery, type DeliveryOptions } from './delivery';
 import { Dispatcher } from './dispatcher';
 import { listen } from './listener';
 import { DELIVERY_QUEUE, type DeliveryJob, startQueue } from './queue';
+import { RetryWakeUps } from './retry-wake-ups';
 
 /** The events table's trigger notifies this channel as each event commits. */
 const EVENTS_CHANNEL = 'takst_events';
@@ -48,6 +49,10 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
     const boss = await startQueue(pool, logger);
     // An attempt may take the whole timeout; the claim and the job outlive it by a margin.
     const leaseSeconds = Math.ceil(options.timeoutMs / 1000) + 30;
+    const workerIds: string[] = [];
+    const wakeUps = new RetryWakeUps(() => {
+      for (const id of workerIds) boss.notifyWorker(id);
+    });
     const delivery: DeliveryOptions = {
       pool,
       boss,
@@ -57,8 +62,9 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
       leaseSeconds,
       privateUrls: options.privateUrls,
       disableAfterFailingMs: options.disableAfterFailingMs ?? FIVE_DAYS_MS,
+      onRetryScheduled: (dueAt) => wakeUps.at(dueAt),
     };
-    const workerIds = await Promise.all(
+    const started = await Promise.all(
       Array.from({ length: options.concurrency }, () =>
         boss.work<DeliveryJob>(
           DELIVERY_QUEUE,
@@ -69,6 +75,7 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
         ),
       ),
     );
+    workerIds.push(...started);
     const dispatcher = new Dispatcher({
       pool,
       boss,
@@ -88,6 +95,7 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
       stop(timeoutMs = 10_000) {
         stopping ??= (async () => {
           clearInterval(poll);
+          wakeUps.stop();
           await listener.close();
           await dispatcher.stop();
           await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });

@@ -1,3 +1,4 @@
+import type { AuditedChange } from '@takst/contract';
 import { AuditEntryEntity, type EntityManager } from '@takst/db';
 import { queueEvent } from '../events/publisher';
 import { uuidv7 } from '../lib/uuid';
@@ -47,15 +48,14 @@ export function diff(before: Snapshot | null, after: Snapshot | null): Changes {
   return changes;
 }
 
-export interface AuditInput {
-  entityType: string;
+/** What changed; `entityType` and `action` only as a pair the event catalogue lists. */
+export type AuditInput = AuditedChange & {
   entityId: string;
-  action: string;
   before: Snapshot | null;
   after: Snapshot | null;
   /** Why, where the caller gave a reason (status changes); it travels with the event. */
   reason?: string | null;
-}
+};
 
 /**
  * Queues an audit entry on `tx`; it is written by the same flush, in the same transaction, as

@@ -29,7 +29,7 @@ const maybe =
 async function findNoteRow(em: EntityManager, id: string): Promise<NoteRecord | undefined> {
   const rows = await selectRows<NoteRecord>(
     em,
-    `select id, assignment_id as "assignmentId", author, source_system as "sourceSystem", text, actor_id as "actorId",
+    `select id, assignment_id as "assignmentId", author, source_system as "sourceSystem", external_id as "externalId", text, actor_id as "actorId",
        to_char(created_at at time zone 'UTC', ${ISO_MS}) as "createdAt"
      from notes where id = ?`,
     [id],

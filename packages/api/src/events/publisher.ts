@@ -1,3 +1,4 @@
+import type { AuditedChange } from '@takst/contract';
 import type { EntityManager, EventSubscriber, TransactionEventArgs } from '@takst/db';
 import type { Changes } from '../audit/record';
 import { sql } from '../bulk/sql';
@@ -6,10 +7,8 @@ import type { Actor } from '../platform';
 import { EVENT_DATA_SQL, eventDataKey, loadEventData } from './loaders';
 import { eventTypeOf } from './types';
 
-export interface EventIntent {
-  entityType: string;
+export type EventIntent = AuditedChange & {
   entityId: string;
-  action: string;
   changes: Changes;
   reason: string | null;
   actor: Actor;
@@ -20,7 +19,7 @@ export interface EventIntent {
    * event is given its changes from there rather than sending them to the database twice.
    */
   auditId?: string;
-}
+};
 
 /**
  * The DTO of an event's entity where PostgreSQL builds it (`EVENT_DATA_SQL`): a lookup by primary

@@ -1,4 +1,5 @@
 import type { EventDto, EventPage, ListEventsInput } from '@takst/contract';
+import { eventTypesOfPattern } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { ISO_MS, placeholders, selectRows } from '../lib/read-model';
 
@@ -28,6 +29,8 @@ export interface EventQuery {
   limit: number;
 }
 
+// The type, the entity type and the data go together as the catalogue says: the publisher
+// writes an event only under a catalogued type, with the DTO of that type's entity.
 function toEventDto(row: EventRow): EventDto {
   return {
     sequence: Number(row.sequence),
@@ -42,7 +45,7 @@ function toEventDto(row: EventRow): EventDto {
     user: row.userId === null ? null : { id: row.userId, name: row.userName ?? '' },
     requestId: row.requestId,
     occurredAt: row.occurredAt,
-  };
+  } as EventDto;
 }
 
 /**
@@ -54,8 +57,10 @@ export async function readEvents(em: EntityManager, query: EventQuery): Promise<
   const conditions = ['sequence > ?'];
   const params: unknown[] = [query.after];
   if (query.types?.length) {
-    conditions.push(`type in (${placeholders(query.types)})`);
-    params.push(...query.types);
+    // `<entity>.*` stands for the entity's event types; those are few, so they are listed.
+    const types = [...new Set(query.types.flatMap(eventTypesOfPattern))];
+    conditions.push(`type in (${placeholders(types)})`);
+    params.push(...types);
   }
   if (query.entityId) {
     conditions.push('entity_id = ?');

@@ -1,9 +1,13 @@
-/** The public name of an event, `<entity>.<verb>` in the past tense, from the audit action. */
-const EVENT_TYPES: Record<string, Record<string, string>> = {
-  note: { created: 'note.added' },
-  report: { draft_created: 'report.drafted', draft_updated: 'report.updated' },
-};
+import { type EventType, eventTypeOfChange } from '@takst/contract';
 
-export function eventTypeOf(entityType: string, action: string): string {
-  return EVENT_TYPES[entityType]?.[action] ?? `${entityType}.${action}`;
+/**
+ * The public name of an event, `<entity>.<verb>` in the past tense, from the audited change.
+ * The audit log's entity types and actions are typed from the event catalogue, so every audited
+ * change has one; a pair that slipped past the types is a bug, and no event is written under a
+ * name the catalogue does not list.
+ */
+export function eventTypeOf(entityType: string, action: string): EventType {
+  const type = eventTypeOfChange(entityType, action);
+  if (type === undefined) throw new Error(`${entityType}.${action} has no event type in the catalogue (EVENT_TYPES)`);
+  return type;
 }

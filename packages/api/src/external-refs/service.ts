@@ -52,13 +52,11 @@ function requireScope(actor: Actor, scope: Scope): void {
   });
 }
 
+/** The tool uses one id for entities of two types (a booking id for an assignment and its inspection). */
 function refusedAsAmbiguous(input: ResolveExternalRefInput, refs: ExternalRefRow[]): DomainError {
   const entityTypes = refs.map((ref) => ref.entityType);
-  const message = `${input.system}/${input.externalId} names a ${entityTypes.join(' and a ')}; give entityType`;
-  return new DomainError('BAD_REQUEST', 'VALIDATION_FAILED', message, {
-    entityTypes,
-    issues: [{ path: ['entityType'], message, code: 'custom' }],
-  });
+  const message = `${input.system}/${input.externalId} names a ${entityTypes.join(' and a ')}; give entityType to say which`;
+  return new DomainError('BAD_REQUEST', 'EXTERNAL_REF_AMBIGUOUS', message, { entityTypes });
 }
 
 async function resolvedEntity(em: EntityManager, ref: ExternalRefRow): Promise<ResolveExternalRefOutput> {

@@ -1,6 +1,7 @@
 import type {
   AssignmentStatus,
   AssignmentType,
+  AuditActionOf,
   BookInspectionInput,
   CancelInspectionInput,
   CompleteInspectionInput,
@@ -97,7 +98,13 @@ async function flushRefusingOverlap(tx: Tx, appraiserId: string, slot: TimeSlot)
   }
 }
 
-function audit(tx: Tx, ctx: ServiceContext, inspection: Inspection, action: string, before: Snapshot | null) {
+function audit(
+  tx: Tx,
+  ctx: ServiceContext,
+  inspection: Inspection,
+  action: AuditActionOf<'inspection'>,
+  before: Snapshot | null,
+) {
   recordAudit(tx, ctx, {
     entityType: 'inspection',
     entityId: inspection.id,

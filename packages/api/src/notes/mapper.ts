@@ -10,6 +10,7 @@ export function toNoteDto(n: NoteRecord): NoteDto {
     assignmentId: n.assignmentId,
     author: n.author,
     sourceSystem: n.sourceSystem ?? null,
+    externalId: n.externalId ?? null,
     text: n.text,
     createdAt: typeof n.createdAt === 'string' ? n.createdAt : n.createdAt.toISOString(),
   };

@@ -2,6 +2,7 @@ import type { AddNoteInput, ListNotesInput } from '@takst/contract';
 import { AssignmentEntity, type EntityManager, type Note, NoteEntity } from '@takst/db';
 import { recordAudit, snapshot } from '../audit/record';
 import { DomainError, notFound } from '../errors';
+import { lockKeyForTransaction } from '../lib/read-model';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
@@ -23,16 +24,30 @@ function authorOf(ctx: ServiceContext, given: string | undefined): string {
   });
 }
 
+/**
+ * The note already copied from this system's note of this id, under a transaction-scoped lock
+ * on that id: a second delivery of the same comment waits, then finds the first one's note.
+ */
+async function lockAndFindCopiedNote(tx: EntityManager, input: AddNoteInput): Promise<Note | null> {
+  if (input.externalId === undefined || input.sourceSystem === undefined) return null;
+  const key = { assignmentId: input.assignmentId, sourceSystem: input.sourceSystem, externalId: input.externalId };
+  await lockKeyForTransaction(tx, `note:${JSON.stringify(Object.values(key))}`);
+  return tx.findOne(NoteEntity, key);
+}
+
 export function addNote(ctx: ServiceContext, input: AddNoteInput): Promise<Note> {
   const author = authorOf(ctx, input.author);
   return inTransaction(ctx.em, async (tx) => {
     await assertAssignmentExists(tx, input.assignmentId);
+    const copied = await lockAndFindCopiedNote(tx, input);
+    if (copied) return copied;
     const now = new Date();
     const note = tx.create(NoteEntity, {
       id: uuidv7(now.getTime()),
       assignmentId: input.assignmentId,
       author,
       sourceSystem: input.sourceSystem ?? null,
+      externalId: input.externalId ?? null,
       text: input.text,
       actorId: ctx.actor.clientId,
       userId: ctx.actor.user?.id ?? null,

@@ -1,3 +1,4 @@
+import type { AuditActionOf } from '@takst/contract';
 import {
   type ApproveReportInput,
   type AssignmentType,
@@ -127,7 +128,7 @@ interface StatusChange {
   expectedVersion: number;
   from: readonly ReportStatus[];
   verb: string;
-  action: string;
+  action: AuditActionOf<'report'>;
   apply: (report: ReportVersion, tx: Tx, now: Date) => Promise<void> | void;
   /** Audited beside the fields that changed, for what has no column (a rejection's reason). */
   note?: Record<string, unknown>;

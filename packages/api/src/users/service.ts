@@ -86,7 +86,13 @@ export async function insertUser(
     deactivatedAt: null,
     version: 1,
   });
-  const audit = { entityType: 'user', entityId: user.id, action: 'created', before: null, after: audited(user) };
+  const audit = {
+    entityType: 'user',
+    entityId: user.id,
+    action: 'created',
+    before: null,
+    after: audited(user),
+  } as const;
   recordAudit(tx, { actor: creator.actorFor(user), requestId: creator.requestId }, audit);
   // What refers to the user row (a link) is written after it: entities here know nothing of each other's order.
   await tx.flush();

@@ -10,6 +10,7 @@ export {
   UrlRefusedError,
 } from './address';
 export { REQUEUE_CHANNEL } from './channels';
+export { ENDPOINT_WANTS_EVENT_SQL } from './event-filter';
 export { redactWebhookUrl } from './redact';
 export { PREVIOUS_SECRET_GRACE_MS } from './secret';
 export { configureWebhooks, type WebhookSettings } from './settings';

@@ -8,6 +8,7 @@ import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
 import { allowedAddresses, UrlRefusedError } from './address';
 import { REQUEUE_CHANNEL } from './channels';
+import { ENDPOINT_WANTS_EVENT_SQL } from './event-filter';
 import { findDeliveryRow, findEndpointRow, type WebhookEndpointRow } from './read-model';
 import { redactWebhookUrl } from './redact';
 import { generateWebhookSecret, PREVIOUS_SECRET_GRACE_MS } from './secret';
@@ -255,7 +256,7 @@ export async function recover(ctx: ServiceContext, input: RecoverInput): Promise
       `with matching as (
          select e.sequence, e.type from events e, webhook_endpoints w
          where w.id = ? and e.sequence > w.from_sequence and e.occurred_at >= ?
-           and (e.type = any (w.event_types) or (cardinality(w.event_types) = 0 and not starts_with(e.type, 'webhook_')))
+           and ${ENDPOINT_WANTS_EVENT_SQL}
        ), created as (
          insert into webhook_deliveries (id, endpoint_id, event_sequence, event_type, status, next_attempt_at, wants_job,
            created_at, updated_at)

@@ -9,6 +9,8 @@ export const NoteEntity = defineEntity({
     assignmentId: p.uuid(),
     author: p.string(),
     sourceSystem: p.string().nullable(),
+    /** The note's id in `sourceSystem`: adding it again answers the note already there. */
+    externalId: p.string().nullable(),
     text: p.text(),
     actorId: p.uuid().nullable(),
     /** The person who added it, where one did. */

@@ -10,6 +10,7 @@ import { Migration20261127210000_external_refs } from './Migration20261127210000
 import { Migration20261127220000_bulk } from './Migration20261127220000_bulk';
 import { Migration20261127230000_webhook_backlog } from './Migration20261127230000_webhook_backlog';
 import { Migration20261204000000_people } from './Migration20261204000000_people';
+import { Migration20261205000000_note_external_ids } from './Migration20261205000000_note_external_ids';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127220000_bulk', class: Migration20261127220000_bulk },
   { name: 'Migration20261127230000_webhook_backlog', class: Migration20261127230000_webhook_backlog },
   { name: 'Migration20261204000000_people', class: Migration20261204000000_people },
+  { name: 'Migration20261205000000_note_external_ids', class: Migration20261205000000_note_external_ids },
 ];
