@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { BENCH_SECRETS_KEY } from './lib/secrets-key';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const serverUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -61,6 +62,7 @@ export async function startServer(name: string, extraEnv: Record<string, string>
       PORT: String(port),
       LOG_LEVEL: 'warn',
       TAKST_BOOTSTRAP_ADMIN_KEY: key,
+      TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
       TAKST_RATE_LIMIT_PER_SECOND: '100000',
       TAKST_RATE_LIMIT_BURST: '100000',
       ...extraEnv,

@@ -14,6 +14,7 @@ import { positiveInteger } from './lib/env';
 import { ensureSeeded } from './lib/list-seed';
 import { cpuDescription } from './lib/proc';
 import { freePort, runBenchmark, runCommand, startProcess, waitUntilReady } from './lib/processes';
+import { BENCH_SECRETS_KEY } from './lib/secrets-key';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'apps/console/dist');
@@ -71,6 +72,7 @@ async function startServer(databaseUrl: string, apiKey: string): Promise<string>
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
       TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+      TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
       TAKST_RATE_LIMIT_PER_SECOND: '1000000',
       TAKST_RATE_LIMIT_BURST: '1000000',
       PORT: String(port),

@@ -28,6 +28,7 @@ import {
 } from './lib/proc';
 import { freePort, runBenchmark, runCommand, type Started, startProcess, waitUntilReady } from './lib/processes';
 import { type Measurement, type RunInfo, report } from './lib/report';
+import { BENCH_SECRETS_KEY } from './lib/secrets-key';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE_SIZE = 10_000;
@@ -91,6 +92,7 @@ function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Pro
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+    TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
     TAKST_TRPC_FAST_PATH: String(fastPath),
     // The per-client rate limit (50/s by default) would answer most of the load with 429.
     TAKST_RATE_LIMIT_PER_SECOND: '1000000',

@@ -14,6 +14,7 @@ import { listReport } from './lib/list-report';
 import { ensureSeeded } from './lib/list-seed';
 import { cpuDescription, machineBusyPercentOver, machineCpuTicks } from './lib/proc';
 import { freePort, runBenchmark, runCommand, startProcess, waitUntilReady } from './lib/processes';
+import { BENCH_SECRETS_KEY } from './lib/secrets-key';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DATABASE = 'takst_bench_lists';
@@ -58,6 +59,7 @@ async function startServer(databaseUrl: string, apiKey: string): Promise<Target>
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'warn',
       TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
+      TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
       // The per-client rate limit (50/s by default) would throttle the sequential requests.
       TAKST_RATE_LIMIT_PER_SECOND: '1000000',
       TAKST_RATE_LIMIT_BURST: '1000000',

@@ -1,9 +1,29 @@
-import { isWellFormedApiKey } from '@takst/api';
+import { isWellFormedApiKey, parseSecretsKey, SecretsKeyError } from '@takst/api';
 import { z } from 'zod';
 import { checkOidcVariables, parsedBy, parseEmailDomains, parseRoleMap } from './oidc-settings';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/schedule';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Keys (32 bytes, base64 or hex) separated by commas, as Buffers; the variable's message names what is wrong. */
+const secretsKeys = (text: string, ctx: z.RefinementCtx): Buffer[] => {
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const keys: Buffer[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      keys.push(parseSecretsKey(item));
+    } catch (error) {
+      if (!(error instanceof SecretsKeyError)) throw error;
+      const which = items.length > 1 ? `key ${index + 1} ` : '';
+      ctx.issues.push({ code: 'custom', message: `${which}${error.message}`, input: text });
+      return z.NEVER;
+    }
+  }
+  return keys;
+};
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -21,6 +41,25 @@ const envSchema = z.object({
   /** The email of the admin user made at the first start (with no users); admin@takst.local otherwise. */
   TAKST_BOOTSTRAP_ADMIN_EMAIL: z.email().max(254).optional(),
   TAKST_DATA_DIR: z.string().min(1).default('.data'),
+  /**
+   * The key that seals webhook secrets at rest (AES-256-GCM). Required with DATABASE_URL; with the
+   * embedded PostgreSQL one is made once into `<TAKST_DATA_DIR>/secrets.key` when unset.
+   */
+  TAKST_SECRETS_KEY: z
+    .string()
+    .transform((text, ctx) => {
+      const keys = secretsKeys(text, ctx);
+      if (keys.length === 1) return keys[0] as Buffer;
+      ctx.issues.push({
+        code: 'custom',
+        message: 'must be one key (older keys go in TAKST_SECRETS_KEY_PREVIOUS)',
+        input: text,
+      });
+      return z.NEVER;
+    })
+    .optional(),
+  /** Keys that sealed secrets before TAKST_SECRETS_KEY, comma-separated: they still open, never seal. */
+  TAKST_SECRETS_KEY_PREVIOUS: z.string().transform(secretsKeys).default([]),
   /** The built console (apps/console/dist) served at `/`; the repository's own by default. */
   TAKST_CONSOLE_DIR: z.string().min(1).optional(),
   /** Fill an empty database with a demo data set at start-up. */

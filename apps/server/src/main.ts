@@ -1,21 +1,25 @@
-import { createPlatform } from '@takst/api';
+import { createPlatform, resealWebhookSecrets } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import { type Config, ConfigError, loadConfig } from './config';
 import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { StartupError } from './embedded-postgres';
 import { createLogger } from './logger';
 import { runMigrations, withStartupLock } from './migrate';
+import { secretBoxFor } from './secrets-key';
 import { openDatabase, type RunningServer, startServer } from './server';
 import { startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
 
-const USAGE = `usage: takst-server [serve|migrate|demo|worker] [--demo]
+const USAGE = `usage: takst-server [serve|migrate|demo|worker|secrets:reencrypt] [--demo]
 
   serve    apply pending migrations, then serve HTTP (the default)
            --demo  first fill an empty database with demo data (as TAKST_DEMO_DATA=true)
   migrate  apply pending migrations and exit
   demo     apply pending migrations, fill an empty database with demo data, and exit
   worker   apply pending migrations, then deliver webhooks until SIGTERM, without serving HTTP
-           (needs DATABASE_URL; run the server with TAKST_WEBHOOK_WORKER=false to leave it to these)`;
+           (needs DATABASE_URL; run the server with TAKST_WEBHOOK_WORKER=false to leave it to these)
+  secrets:reencrypt
+           apply pending migrations, seal every webhook secret again with TAKST_SECRETS_KEY
+           (opening old ones with TAKST_SECRETS_KEY_PREVIOUS), and exit`;
 
 type Logger = ReturnType<typeof createLogger>;
 
@@ -97,9 +101,33 @@ async function runWorker(config: Config, logger: Logger) {
   // Listening before the worker logs that it runs, so a SIGTERM right after still stops it cleanly.
   let worker: Promise<WebhookWorker> | undefined;
   exitOnSignal(logger, async () => (await worker)?.stop(config.SHUTDOWN_TIMEOUT_MS));
+  const secrets = await secretBoxFor(config, logger);
   await withMigratedDatabase(config, logger, async () => undefined);
-  worker = startConfiguredWebhookWorker(config, databaseUrl, logger);
+  worker = startConfiguredWebhookWorker(config, databaseUrl, logger, secrets);
   await worker;
+}
+
+/**
+ * The last step of a key rotation, once every server and worker runs with the new key: seals
+ * every webhook secret with TAKST_SECRETS_KEY, so the old keys can be dropped. Idempotent; a
+ * secret no key opens is named and left as it is (exit 1).
+ */
+async function reencryptSecrets(config: Config, logger: Logger) {
+  const secrets = await secretBoxFor(config, logger);
+  await withMigratedDatabase(config, logger, async (orm) => {
+    const outcome = await resealWebhookSecrets(orm.em.fork(), secrets, { legacyOnly: false });
+    console.error(
+      `Re-encrypted the secrets of ${outcome.resealed} webhook endpoint(s) with key ${secrets.currentKeyId}.`,
+    );
+    for (const { endpointId, reason } of outcome.unreadable) console.error(`Left endpoint ${endpointId}: ${reason}`);
+    if (outcome.unreadable.length > 0) {
+      process.exitCode = 1;
+      return;
+    }
+    console.error(
+      `Every webhook secret is sealed with key ${secrets.currentKeyId}; TAKST_SECRETS_KEY_PREVIOUS may go.`,
+    );
+  });
 }
 
 async function main(): Promise<void> {
@@ -111,7 +139,7 @@ async function main(): Promise<void> {
   const flags = args.filter((arg) => arg.startsWith('--'));
   const [command = 'serve', ...rest] = args.filter((arg) => !arg.startsWith('--'));
   const unknown = [...flags.filter((flag) => flag !== '--demo'), ...rest];
-  if (!['serve', 'migrate', 'demo', 'worker'].includes(command) || unknown.length > 0) {
+  if (!['serve', 'migrate', 'demo', 'worker', 'secrets:reencrypt'].includes(command) || unknown.length > 0) {
     console.error(`unknown command or option: ${[command, ...unknown].join(' ')}\n\n${USAGE}`);
     process.exit(2);
   }
@@ -138,10 +166,16 @@ async function main(): Promise<void> {
     });
   }
   if (command === 'worker') return runWorker(config, logger);
+  if (command === 'secrets:reencrypt') return reencryptSecrets(config, logger);
   return serve(config, logger, flags.includes('--demo'));
 }
 
 main().catch((error: unknown) => {
+  // A configuration refused after loading (TAKST_SECRETS_KEY missing with DATABASE_URL): as loadConfig's own.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   if (error instanceof StartupError) console.error(error.message);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);

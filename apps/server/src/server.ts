@@ -17,6 +17,7 @@ import { runMigrations, withStartupLock } from './migrate';
 import { oidcSettingsOf } from './oidc-settings';
 import { answerClientError } from './request-body';
 import { beginRequest, requestIdOf } from './request-id';
+import { sealPlainSecrets, secretBoxFor } from './secrets-key';
 import { createTrpcFastPath } from './trpc-fast-path';
 import { configureApiWebhooks, startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
 
@@ -57,6 +58,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   const notices: NonNullable<StartupNotice>[] = [];
   const metrics = new Metrics();
   try {
+    const secrets = await secretBoxFor(config, logger);
     orm = await MikroORM.init(
       createOrmConfig({
         databaseUrl: database.url,
@@ -77,6 +79,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     const ready = platform;
     await withStartupLock(database.url, async () => {
       await runMigrations(ready.orm, logger);
+      await sealPlainSecrets(ready.orm, secrets, logger);
       await bootstrapAdmin(
         ready.orm,
         logger,
@@ -92,8 +95,10 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       const firstAdmin = await bootstrapAdminUser(ready.orm, logger, config.TAKST_BOOTSTRAP_ADMIN_EMAIL);
       if (firstAdmin) notices.push(firstAdmin);
     });
-    configureApiWebhooks(orm, config);
-    if (config.TAKST_WEBHOOK_WORKER) webhooks = await startConfiguredWebhookWorker(config, database.url, logger);
+    configureApiWebhooks(orm, config, secrets);
+    if (config.TAKST_WEBHOOK_WORKER) {
+      webhooks = await startConfiguredWebhookWorker(config, database.url, logger, secrets);
+    }
   } catch (error) {
     await platform?.close().catch(() => undefined);
     await orm?.close().catch(() => undefined);

@@ -110,6 +110,65 @@ describe('the packed @takst/sdk', () => {
       expect(result.paged).toEqual([stored.id]);
     }, 60_000);
 
+    it('carries the connector kit: consume into a file checkpoint from @takst/sdk/node, the webhook receivers', async () => {
+      const build = await tsc(['-p', 'tsconfig.json']);
+      expect(build.output).toBe('');
+      const created = await server.admin.assignments.create.mutate({
+        type: 'valuation',
+        property: { address: { street: 'Kitgata 1', postalCode: '0155', city: 'Oslo' } },
+        client: { name: 'Kit Test AS' },
+      });
+      const createdEvents = await server.admin.events.list.query({ types: ['assignment.created'], limit: 500 });
+      const checkpointFile = path.join(workDir, 'checkpoints', 'kit.json');
+      const { stdout } = await run(process.execPath, ['out/kit.js'], {
+        cwd: consumerDir,
+        env: {
+          PATH: process.env.PATH,
+          TAKST_URL: server.url,
+          TAKST_API_KEY: server.adminKey,
+          CHECKPOINT_FILE: checkpointFile,
+        },
+      });
+      const result = JSON.parse(stdout) as Record<string, unknown>;
+      const sequences = createdEvents.items.map((event) => event.sequence);
+      expect(createdEvents.items.some((event) => event.entityId === created.id)).toBe(true);
+      expect(result).toEqual({
+        consumed: sequences,
+        first: { handled: sequences.length, lastSequence: sequences.at(-1) },
+        again: { handled: 0, lastSequence: sequences.at(-1) },
+        loaded: sequences.at(-1),
+        webhookId: 'msg_kit',
+        noteText: 'Key in the mailbox',
+        fromNode: 'msg_kit',
+        tooLarge: 'body_too_large',
+        answered: [204, 400],
+        handled: ['msg_kit'],
+        saveIn: 'function',
+      });
+
+      // Both entries load through require (CJS) and import (ESM).
+      const entries = `[typeof sdk.expressWebhookHandler, typeof sdk.postgresCheckpoint, typeof node.fileCheckpoint]`;
+      const required = await run(
+        process.execPath,
+        [
+          '-e',
+          `const sdk = require('@takst/sdk'); const node = require('@takst/sdk/node'); console.log(${entries}.join())`,
+        ],
+        { cwd: consumerDir },
+      );
+      const imported = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const sdk = await import('@takst/sdk'); const node = await import('@takst/sdk/node'); console.log(${entries}.join())`,
+        ],
+        { cwd: consumerDir },
+      );
+      expect(required.stdout.trim()).toBe('function,function,function');
+      expect(imported.stdout.trim()).toBe('function,function,function');
+    }, 60_000);
+
     it('bundles for a browser without Node.js built-ins, and runs with only what a browser has', async () => {
       const code = await browserBundle({
         stdin: { contents: "export * from '@takst/sdk';", resolveDir: consumerDir },

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { serverUrlFromEnv, withClient, withDatabase } from '../lib/database';
 import { positiveInteger } from '../lib/env';
 import { freePort, runBenchmark, runCommand, stopProcess, waitUntilReady } from '../lib/processes';
+import { BENCH_SECRETS_KEY } from '../lib/secrets-key';
 import { formatFuzzReport, fuzz, fuzzFailed } from './fuzz-core';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -96,6 +97,7 @@ await runBenchmark(async () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
+      TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
       TAKST_RATE_LIMIT_PER_SECOND: '1000000',
       TAKST_RATE_LIMIT_BURST: '1000000',
       // Nothing leaves the machine: no webhook deliveries, and webhook URLs may name 127.0.0.1

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
 import { startProcess, waitUntilReady } from '../lib/processes';
+import { BENCH_SECRETS_KEY } from '../lib/secrets-key';
 
 export interface KillLoopOptions {
   /** An empty database of its own; the server migrates it. */
@@ -77,6 +78,7 @@ class ServerUnderTest {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
+        TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
         TAKST_RATE_LIMIT_PER_SECOND: '1000000',
         TAKST_RATE_LIMIT_BURST: '1000000',
       },

@@ -140,3 +140,18 @@ export type RecoverInput = z.output<typeof recoverInput>;
 export type WebhookEndpointDto = z.output<typeof webhookEndpointSchema>;
 export type WebhookDeliveryDto = z.output<typeof webhookDeliverySchema>;
 export type DeliveryAttemptDto = z.output<typeof deliveryAttemptSchema>;
+
+export const getWebhookSecretInput = z.object({ id: idSchema });
+
+/**
+ * An endpoint's signing secrets, read again (`webhooks.getSecret`): the current one, and the one
+ * before the last rotation while it still signs deliveries (null otherwise, with its expiry).
+ */
+export const webhookSecretSchema = z.object({
+  endpointId: idSchema,
+  secret: z.string(),
+  previousSecret: z.string().nullable(),
+  previousSecretExpiresAt: timestampSchema.nullable(),
+});
+
+export type WebhookSecretDto = z.output<typeof webhookSecretSchema>;

@@ -1,6 +1,7 @@
-// Builds dist/: ESM and CJS bundles (only the dependencies, @trpc/* and eventsource, stay
-// external) and one bundled declaration file, written twice (.d.ts for import, .d.cts for
-// require) so both resolutions get a match.
+// Builds dist/ for the two entries, `@takst/sdk` (src/index.ts, for any runtime) and
+// `@takst/sdk/node` (src/node.ts, Node.js only): ESM and CJS bundles of each (only the
+// dependencies, @trpc/* and eventsource, stay external) and one bundled declaration file each,
+// written twice (.d.ts for import, .d.cts for require) so both resolutions get a match.
 //
 // The router's type is taken from declarations that tsc emits for @takst/api: those name only
 // what the router's type needs, so the bundle never walks into the ORM or the server.
@@ -20,18 +21,33 @@ process.chdir(sdkDir);
 await rm('dist', { recursive: true, force: true });
 await rm(apiTypesDir, { recursive: true, force: true });
 
-for (const format of ['esm', 'cjs']) {
-  await build({
-    entryPoints: ['src/index.ts'],
-    outfile: format === 'esm' ? 'dist/index.js' : 'dist/index.cjs',
-    bundle: true,
-    format,
-    platform: 'neutral',
-    target: 'es2022',
-    external: ['@trpc/*', 'eventsource'],
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+const entries = [
+  { name: 'index', platform: 'neutral' },
+  { name: 'node', platform: 'node' },
+];
+for (const entry of entries) {
+  for (const format of ['esm', 'cjs']) {
+    await build({
+      entryPoints: [`src/${entry.name}.ts`],
+      outfile: `dist/${entry.name}.${format === 'esm' ? 'js' : 'cjs'}`,
+      bundle: true,
+      format,
+      platform: entry.platform,
+      target: entry.platform === 'node' ? 'node20' : 'es2022',
+      external: ['@trpc/*', 'eventsource'],
+      sourcemap: true,
+      logLevel: 'warning',
+    });
+  }
+}
+
+// The main entry runs in browsers and edge runtimes: nothing of Node.js may reach it.
+for (const file of ['dist/index.js', 'dist/index.cjs']) {
+  const nodeImport = /(?:from\s*|require\(|import\()\s*['"](node:[^'"]+)['"]/.exec(await readFile(file, 'utf8'));
+  if (nodeImport) {
+    console.error(`${file} imports ${nodeImport[1]}: Node.js-only code belongs in src/node.ts (@takst/sdk/node)`);
+    process.exit(1);
+  }
 }
 
 const tsc = path.join(packagesDir, '../node_modules/typescript/bin/tsc');
@@ -55,22 +71,25 @@ const workspaceTypes = {
   },
 };
 
-const bundle = await rollup({
-  input: 'src/index.ts',
-  external: [/^@trpc\//],
-  plugins: [workspaceTypes, dts({ tsconfig: 'tsconfig.json' })],
-});
-await bundle.write({ file: 'dist/index.d.ts', format: 'es' });
-await bundle.close();
-await copyFile('dist/index.d.ts', 'dist/index.d.cts');
+for (const entry of entries) {
+  const bundle = await rollup({
+    input: `src/${entry.name}.ts`,
+    external: [/^@trpc\//],
+    plugins: [workspaceTypes, dts({ tsconfig: 'tsconfig.json' })],
+  });
+  await bundle.write({ file: `dist/${entry.name}.d.ts`, format: 'es' });
+  await bundle.close();
+  await copyFile(`dist/${entry.name}.d.ts`, `dist/${entry.name}.d.cts`);
 
-// The published types may import @trpc/* and nothing else.
-const declarations = await readFile('dist/index.d.ts', 'utf8');
-const imports = [...declarations.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-const foreign = imports.filter((specifier) => !specifier.startsWith('@trpc/'));
-const code = declarations.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-const forbidden = /@mikro-orm|\bexpress\b|['"]pg['"]|@takst\/|knex|\bzod\b|EntityManager/i.exec(code);
-if (foreign.length > 0 || forbidden) {
-  console.error('dist/index.d.ts reaches outside @trpc/*:', foreign, forbidden?.[0]);
-  process.exit(1);
+  // The published types may import @trpc/* and nothing else: not even node:*, which would make
+  // every consumer install @types/node.
+  const declarations = await readFile(`dist/${entry.name}.d.ts`, 'utf8');
+  const imports = [...declarations.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  const foreign = imports.filter((specifier) => !specifier.startsWith('@trpc/'));
+  const code = declarations.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const forbidden = /@mikro-orm|\bexpress\b|['"]pg['"]|@takst\/|knex|\bzod\b|EntityManager/i.exec(code);
+  if (foreign.length > 0 || forbidden) {
+    console.error(`dist/${entry.name}.d.ts reaches outside @trpc/*:`, foreign, forbidden?.[0]);
+    process.exit(1);
+  }
 }

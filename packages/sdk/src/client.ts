@@ -8,7 +8,8 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
-import type { EventHelpers } from './events';
+import { type ConsumeOptions, consumeEvents } from './consume';
+import type { EventHelpers, EventListQuery } from './events';
 import { withHelpers } from './helpers';
 import { idempotencyKeyOf } from './idempotency';
 import type { WithCursorHelpers } from './pagination';
@@ -54,7 +55,7 @@ export interface TakstClientOptions {
 
 /**
  * The typed client: every procedure, `iterate` and `toArray` on every list that pages with
- * `nextCursor`, and `events.iterate`.
+ * `nextCursor`, and `events.iterate` and `events.consume`.
  */
 export type TakstClient = TRPCClient<AppRouter> & WithCursorHelpers<AppRouter> & { events: EventHelpers };
 
@@ -129,6 +130,18 @@ function checkedPolicy(options: TakstClientOptions) {
   return { maxRetries, timeoutMs };
 }
 
+/** `client.events.consume` beside `iterate` and the procedures, served from `events.list`. */
+function withEventConsumer(client: TakstClient): TakstClient {
+  const list: EventListQuery = (input, options) => client.events.list.query(input, options);
+  const consume = (options: ConsumeOptions) => consumeEvents(list, options);
+  const events = new Proxy(client.events, {
+    get: (target, key, receiver) => (key === 'consume' ? consume : Reflect.get(target, key, receiver)),
+  });
+  return new Proxy(client, {
+    get: (target, key, receiver) => (key === 'events' ? events : Reflect.get(target, key, receiver)),
+  });
+}
+
 /** A typed client of the whole API: `client.assignments.create.mutate({...})`. */
 export function createTakstClient(options: TakstClientOptions): TakstClient {
   checkedAuth(options);
@@ -159,5 +172,5 @@ export function createTakstClient(options: TakstClientOptions): TakstClient {
       }),
     ],
   });
-  return withHelpers(client) as TakstClient;
+  return withEventConsumer(withHelpers(client) as TakstClient);
 }

@@ -1,6 +1,7 @@
 import type { AppRouter } from '@takst/api/router-type';
 import type { EventType } from '@takst/contract/event-types';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { ConsumeOptions, ConsumeSummary } from './consume';
 import { untilAborted } from './pagination';
 
 type Inputs = inferRouterInputs<AppRouter>;
@@ -47,6 +48,14 @@ export interface EventHelpers {
    * and pass it as `after` next time to continue where you left off.
    */
   iterate(options?: IterateEventsOptions): AsyncIterable<TakstEvent>;
+  /**
+   * Hands every event after the checkpoint to `handler`, one at a time in sequence order, and
+   * saves the checkpoint after each one it handled: at-least-once, no gap. A handler that throws
+   * stops it (it rejects with that error) with the checkpoint on the last event that succeeded,
+   * so the next run starts with the failed one. Resolves once caught up, or with `follow` when
+   * `signal` aborts.
+   */
+  consume(options: ConsumeOptions): Promise<ConsumeSummary>;
 }
 
 function pageInput(options: IterateEventsOptions, after: number | undefined): Inputs['events']['list'] {

@@ -28,7 +28,15 @@ export {
 } from '@takst/contract/event-types';
 export { containsNationalId, isNationalIdNumber, isValidOrganizationNumber } from '@takst/contract/identifiers';
 export { ASSIGNMENT_TRANSITIONS, allowedTransitions } from '@takst/contract/lifecycle';
+export {
+  type CheckpointStore,
+  type PostgresCheckpoint,
+  type PostgresCheckpointOptions,
+  postgresCheckpoint,
+  type SqlClient,
+} from './checkpoints';
 export { createTakstClient, type TakstClient, type TakstClientOptions, type TakstCredentials } from './client';
+export type { ConsumeOptions, ConsumeSummary } from './consume';
 export {
   isTakstError,
   type TakstClientSideErrorCode,
@@ -47,8 +55,21 @@ export { type IdempotentCallOptions, withIdempotencyKey } from './idempotency';
 export type { CursorPage, CursorPageHelpers, PageCallOptions, ToArrayOptions, WithCursorHelpers } from './pagination';
 export type { TakstCallContext } from './retry';
 export {
+  type ExpressLikeRequest,
+  type ExpressLikeResponse,
+  type ExpressWebhookOptions,
+  expressWebhookHandler,
+  type NodeLikeRequest,
+  type ReadBodyOptions,
+  verifyNodeWebhook,
+  verifyWebhookRequest,
+  type WebhookHandler,
+} from './webhook-receivers';
+export {
+  type VerifiedWebhook,
   type VerifyWebhookOptions,
   verifyWebhook,
+  verifyWebhookDelivery,
   type WebhookHeaders,
   type WebhookPayload,
   WebhookVerificationError,

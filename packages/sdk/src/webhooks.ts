@@ -8,7 +8,8 @@ export type WebhookVerificationFailure =
   | 'timestamp_in_future'
   | 'bad_signature'
   | 'invalid_secret'
-  | 'invalid_payload';
+  | 'invalid_payload'
+  | 'body_too_large';
 
 /** A webhook that must not be trusted; `reason` says why. */
 export class WebhookVerificationError extends Error {
@@ -87,10 +88,22 @@ function v1Signatures(header: string): Uint8Array<ArrayBuffer>[] {
   return signatures;
 }
 
-async function hasValidSignature(key: CryptoKey, signed: Uint8Array<ArrayBuffer>, header: string) {
-  for (const signature of v1Signatures(header)) {
-    // subtle.verify compares in constant time.
-    if (await crypto.subtle.verify('HMAC', key, signature, signed)) return true;
+/** The signing keys of the secrets; any one of them may have signed (a rotation in progress). */
+async function signingKeys(secret: string | readonly string[]): Promise<CryptoKey[]> {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (secrets.length === 0) {
+    throw new WebhookVerificationError('invalid_secret', 'Expected at least one secret');
+  }
+  return Promise.all(secrets.map(signingKey));
+}
+
+async function hasValidSignature(keys: readonly CryptoKey[], signed: Uint8Array<ArrayBuffer>, header: string) {
+  const signatures = v1Signatures(header);
+  for (const key of keys) {
+    for (const signature of signatures) {
+      // subtle.verify compares in constant time.
+      if (await crypto.subtle.verify('HMAC', key, signature, signed)) return true;
+    }
   }
   return false;
 }
@@ -109,7 +122,7 @@ function checkTimestamp(timestamp: string, options: VerifyWebhookOptions): void 
   }
 }
 
-function parsePayload<Data>(body: string): WebhookPayload<Data> {
+function parsePayload(body: string): WebhookPayload {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -119,20 +132,24 @@ function parsePayload<Data>(body: string): WebhookPayload<Data> {
   if (typeof payload !== 'object' || payload === null || typeof (payload as { type?: unknown }).type !== 'string') {
     throw new WebhookVerificationError('invalid_payload', 'The body is not a webhook payload');
   }
-  return payload as WebhookPayload<Data>;
+  return payload as WebhookPayload;
 }
 
-/**
- * Checks that a webhook came from the platform, signed with `secret` (`whsec_...`), and is
- * fresh, then returns its payload. Pass the body exactly as received: parsing and
- * re-serialising it changes the bytes that were signed. Throws `WebhookVerificationError`.
- */
-export async function verifyWebhook<Data = unknown>(
+/** A verified webhook: the delivery's id, and the parsed body. */
+export interface VerifiedWebhook<Payload = WebhookPayload> {
+  /** The `webhook-id` header: the same for every attempt of one delivery; de-duplicate on it. */
+  webhookId: string;
+  /** The parsed body `{ type, timestamp, data }`. */
+  payload: Payload;
+}
+
+/** As `verifyWebhook`, keeping the `webhook-id` beside the payload. */
+export async function verifyWebhookDelivery<Payload = WebhookPayload>(
   body: string,
   headers: WebhookHeaders,
-  secret: string,
+  secret: string | readonly string[],
   options: VerifyWebhookOptions = {},
-): Promise<WebhookPayload<Data>> {
+): Promise<VerifiedWebhook<Payload>> {
   const id = headerOf(headers, 'webhook-id');
   const timestamp = headerOf(headers, 'webhook-timestamp');
   const signature = headerOf(headers, 'webhook-signature');
@@ -142,10 +159,25 @@ export async function verifyWebhook<Data = unknown>(
       'Expected the headers webhook-id, webhook-timestamp and webhook-signature',
     );
   }
-  const key = await signingKey(secret);
-  if (!(await hasValidSignature(key, encoder.encode(`${id}.${timestamp}.${body}`), signature))) {
+  const keys = await signingKeys(secret);
+  if (!(await hasValidSignature(keys, encoder.encode(`${id}.${timestamp}.${body}`), signature))) {
     throw new WebhookVerificationError('bad_signature', 'No signature matches the body and the secret');
   }
   checkTimestamp(timestamp, options);
-  return parsePayload<Data>(body);
+  return { webhookId: id, payload: parsePayload(body) as Payload };
+}
+
+/**
+ * Checks that a webhook came from the platform, signed with `secret` (`whsec_...`; or a list of
+ * secrets, any of which may match, while you rotate yours), and is fresh, then returns its
+ * payload. Pass the body exactly as received: parsing and re-serialising it changes the bytes
+ * that were signed. Throws `WebhookVerificationError`.
+ */
+export async function verifyWebhook<Data = unknown>(
+  body: string,
+  headers: WebhookHeaders,
+  secret: string | readonly string[],
+  options: VerifyWebhookOptions = {},
+): Promise<WebhookPayload<Data>> {
+  return (await verifyWebhookDelivery<WebhookPayload<Data>>(body, headers, secret, options)).payload;
 }

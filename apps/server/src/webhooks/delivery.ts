@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PrivateUrlPolicy } from '@takst/api';
+import { type PrivateUrlPolicy, type SecretBox, SecretUnreadableError } from '@takst/api';
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   timeoutMs: number;
   leaseSeconds: number;
   privateUrls: PrivateUrlPolicy;
+  /** Opens the endpoints' sealed signing secrets. */
+  secrets: SecretBox;
   /** An endpoint whose attempts have all failed for this long is disabled. */
   disableAfterFailingMs: number;
   /** Told when the next attempt of a delivery is due, once its job is committed. */
@@ -29,6 +31,7 @@ interface Claim {
   endpointId: string;
   url: string;
   enabled: boolean;
+  /** Sealed, as stored (or plain, in a row from before encryption). */
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
@@ -76,14 +79,15 @@ async function claim(options: DeliveryOptions, job: DeliveryJob): Promise<Claim 
   return null;
 }
 
-/** The new secret, and for 24 hours after a rotation the old one too. */
-function secretsOf(claimed: Claim, now: Date): string[] {
+/** The new secret, and for 24 hours after a rotation the old one too, opened. */
+function secretsOf(box: SecretBox, claimed: Claim, now: Date): string[] {
   const { previousSecret, previousSecretExpiresAt } = claimed;
   const previousValid = previousSecret && previousSecretExpiresAt && previousSecretExpiresAt > now;
-  return previousValid ? [claimed.secret, previousSecret] : [claimed.secret];
+  const sealed = previousValid ? [claimed.secret, previousSecret] : [claimed.secret];
+  return sealed.map((stored) => box.open(stored));
 }
 
-function send(options: DeliveryOptions, claimed: Claim, attemptedAt: Date): Promise<PostResult> {
+function send(options: DeliveryOptions, claimed: Claim, secrets: string[], attemptedAt: Date): Promise<PostResult> {
   const body = JSON.stringify({
     type: claimed.eventType,
     timestamp: claimed.occurredAt.toISOString(),
@@ -98,7 +102,7 @@ function send(options: DeliveryOptions, claimed: Claim, attemptedAt: Date): Prom
       'user-agent': USER_AGENT,
       'webhook-id': claimed.id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureHeader(secretsOf(claimed, attemptedAt), claimed.id, timestamp, body),
+      'webhook-signature': signatureHeader(secrets, claimed.id, timestamp, body),
     },
     timeoutMs: options.timeoutMs,
     privateUrls: options.privateUrls,
@@ -209,6 +213,29 @@ async function release(options: DeliveryOptions, claimed: Claim): Promise<void> 
   );
 }
 
+/**
+ * Secrets this process cannot open (their key is missing from its configuration) are our fault,
+ * not the receiver's: nothing is sent and no attempt is counted. The claim is given up and the
+ * job fails, so pg-boss tries it again later (with backoff, for hours), by when the operator may
+ * have given the key.
+ */
+async function openedSecrets(options: DeliveryOptions, claimed: Claim, now: Date): Promise<string[]> {
+  try {
+    return secretsOf(options.secrets, claimed, now);
+  } catch (error) {
+    if (!(error instanceof SecretUnreadableError)) throw error;
+    await options.pool.query(
+      'update webhook_deliveries set claim_token = null, claimed_until = null where id = $1 and claim_token = $2',
+      [claimed.id, claimed.token],
+    );
+    options.logger.error(
+      { deliveryId: claimed.id, endpointId: claimed.endpointId, keyId: error.keyId, err: error },
+      "cannot sign a webhook: its secret cannot be read with this process's secrets keys",
+    );
+    throw error;
+  }
+}
+
 /** The pg-boss handler: one attempt of one delivery. */
 export async function attemptDelivery(options: DeliveryOptions, job: DeliveryJob): Promise<void> {
   const claimed = await claim(options, job);
@@ -218,7 +245,8 @@ export async function attemptDelivery(options: DeliveryOptions, job: DeliveryJob
   }
   if (!claimed.enabled) return release(options, claimed);
   const attemptedAt = new Date();
-  const result = await send(options, claimed, attemptedAt);
+  const secrets = await openedSecrets(options, claimed, attemptedAt);
+  const result = await send(options, claimed, secrets, attemptedAt);
   options.logger.debug(
     { deliveryId: claimed.id, attempt: job.attempt, statusCode: result.statusCode, durationMs: result.durationMs },
     'webhook attempt made',

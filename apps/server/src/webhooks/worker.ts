@@ -1,4 +1,4 @@
-import { type PrivateUrlPolicy, REQUEUE_CHANNEL } from '@takst/api';
+import { type PrivateUrlPolicy, REQUEUE_CHANNEL, type SecretBox } from '@takst/api';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { attemptDelivery, type DeliveryOptions } from './delivery';
@@ -20,6 +20,8 @@ export interface WebhookWorkerOptions {
   /** How long a receiver has to answer. */
   timeoutMs: number;
   privateUrls: PrivateUrlPolicy;
+  /** Opens the endpoints' sealed signing secrets. */
+  secrets: SecretBox;
   /** Attempts in flight at once in this process. */
   concurrency: number;
   /** How often due attempts and missed events are looked for (notifications wake it sooner). */
@@ -61,6 +63,7 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
       timeoutMs: options.timeoutMs,
       leaseSeconds,
       privateUrls: options.privateUrls,
+      secrets: options.secrets,
       disableAfterFailingMs: options.disableAfterFailingMs ?? FIVE_DAYS_MS,
       onRetryScheduled: (dueAt) => wakeUps.at(dueAt),
     };

@@ -4,6 +4,7 @@ import { createTakstClient, type TakstClient } from '@takst/sdk';
 import type { DestinationStream } from 'pino';
 import { createLogger, loadConfig, type RunningServer, startServer } from '../../src/index';
 import { createTestDatabase, type TestDatabase } from './database';
+import { TEST_SECRETS_KEY } from './secrets-key';
 
 export interface TestServer {
   url: string;
@@ -41,6 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_POOL_MAX: '4',
     TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
+    TAKST_SECRETS_KEY: TEST_SECRETS_KEY,
     // Far above anything a test does, so only tests that ask for a limit (options.env) meet one.
     TAKST_RATE_LIMIT_PER_SECOND: '1000000',
     TAKST_RATE_LIMIT_BURST: '1000000',

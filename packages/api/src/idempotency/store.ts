@@ -8,6 +8,14 @@ import { failpoint } from '../lib/failpoint';
 import type { Logger } from '../lib/logger';
 import { transactionEnded } from '../lib/transaction';
 import { KeyedMutex } from './keyed-mutex';
+import { fillReplay, type ReplayContext, type ReplayFillName } from './replay-fills';
+
+/**
+ * What a call keeps in place of an output that must not be stored as it is (one holding a
+ * secret): a refusal that a retry gets instead (the secret cannot be read again), or the output
+ * without the secret and the fill that a replay completes it with (the secret can be read again).
+ */
+export type Withheld = { refusal: DomainError } | { kept: unknown; replayFill: ReplayFillName };
 
 /** One keyed mutation: who sent it, under which key, and what it asked for. */
 export interface IdempotentCall {
@@ -16,8 +24,8 @@ export interface IdempotentCall {
   key: string;
   path: string;
   fingerprint: string;
-  /** A refusal to keep in place of an output that must not be stored (one holding a secret). */
-  withheld?: (output: unknown) => DomainError | null;
+  /** What to keep in place of an output that must not be stored as it is; null to keep the output. */
+  withheld?: (output: unknown) => Withheld | null;
 }
 
 /** What running a procedure gives back: tRPC's middleware result, reduced to what is kept. */
@@ -41,12 +49,14 @@ interface StoredRecord {
   fingerprint: string;
   output: string | null;
   error: StoredError | null;
+  replayFill: string | null;
 }
 
 interface Storable {
   status: number;
   output: string | null;
   error: StoredError | null;
+  replayFill: ReplayFillName | null;
 }
 
 // The two-integer advisory lock space is apart from the one-bigint space the domain's
@@ -115,7 +125,8 @@ export class IdempotencyStore {
           `${call.ownerId}:${call.key}`,
         ]);
         const stored = await this.#find(tx, call);
-        if (stored) return replayed(stored, call, replay);
+        if (stored)
+          return replayed(stored, call, replay, { tx, logger: this.#logger, ownerId: call.ownerId, path: call.path });
         outcome = await proceed(tx);
         failpoint('idempotency.after-change');
         const storable = storableOf(outcome, call);
@@ -139,7 +150,7 @@ export class IdempotencyStore {
   async #find(tx: EntityManager, call: IdempotentCall): Promise<StoredRecord | null> {
     const [row] = await sql<StoredRecord & { expired: boolean }>(
       tx,
-      `select fingerprint, output::text as output, error, expires_at <= now() as expired
+      `select fingerprint, output::text as output, error, replay_fill as "replayFill", expires_at <= now() as expired
        from idempotency_keys where owner_id = ? and key = ?`,
       [call.ownerId, call.key],
     );
@@ -153,8 +164,8 @@ export class IdempotencyStore {
     await sql(
       tx,
       `insert into idempotency_keys
-         (owner_id, key, path, fingerprint, response_status, output, error, created_at, expires_at)
-       values (?, ?, ?, ?, ?, ?::json, ?::jsonb, now(), now() + make_interval(secs => ?))`,
+         (owner_id, key, path, fingerprint, response_status, output, error, replay_fill, created_at, expires_at)
+       values (?, ?, ?, ?, ?, ?::json, ?::jsonb, ?, now(), now() + make_interval(secs => ?))`,
       [
         call.ownerId,
         call.key,
@@ -163,6 +174,7 @@ export class IdempotencyStore {
         storable.status,
         storable.output,
         storable.error && JSON.stringify(storable.error),
+        storable.replayFill,
         this.#options.ttlSeconds,
       ],
     );
@@ -182,7 +194,12 @@ export class IdempotencyStore {
   }
 }
 
-function replayed<R>(stored: StoredRecord, call: IdempotentCall, replay: (output: unknown) => R): R {
+async function replayed<R>(
+  stored: StoredRecord,
+  call: IdempotentCall,
+  replay: (output: unknown) => R,
+  context: ReplayContext,
+): Promise<R> {
   if (stored.fingerprint !== call.fingerprint) {
     throw new DomainError(
       'CONFLICT',
@@ -194,20 +211,24 @@ function replayed<R>(stored: StoredRecord, call: IdempotentCall, replay: (output
     const { code, errorCode, message, details } = stored.error;
     throw new DomainError(code, errorCode, message, details);
   }
-  return replay(stored.output === null ? undefined : JSON.parse(stored.output));
+  const output: unknown = stored.output === null ? undefined : JSON.parse(stored.output);
+  return replay(stored.replayFill ? await fillReplay(stored.replayFill, output, context) : output);
 }
 
 /**
  * Outputs and the procedure's own refusals (DomainErrors) are kept; an output the call withholds
- * is kept as the refusal it names instead. Not kept: input that failed
+ * is kept as the refusal it names instead, or without its secret and with the name of the fill
+ * that puts it back on replay. Not kept: input that failed
  * validation (nothing was attempted, so a corrected retry under the same key may go ahead),
  * internal errors (a retry may run again), and transient refusals.
  */
 function storableOf(outcome: CallOutcome, call: IdempotentCall): Storable | null {
   if (outcome.ok) {
     const withheld = call.withheld?.(outcome.data);
-    if (withheld) return storableOf({ ok: false, error: withheld }, call);
-    return { status: 200, output: outcome.data === undefined ? null : JSON.stringify(outcome.data), error: null };
+    if (withheld && 'refusal' in withheld) return storableOf({ ok: false, error: withheld.refusal }, call);
+    const kept = withheld ? withheld.kept : outcome.data;
+    const output = kept === undefined ? null : JSON.stringify(kept);
+    return { status: 200, output, error: null, replayFill: withheld?.replayFill ?? null };
   }
   const { error } = outcome;
   if (!(error instanceof DomainError) || TRANSIENT.has(error.code)) return null;
@@ -215,5 +236,5 @@ function storableOf(outcome: CallOutcome, call: IdempotentCall): Storable | null
   if (status >= 500) return null;
   const stored: StoredError = { code: error.code, errorCode: error.errorCode, message: error.message };
   if (error.details) stored.details = error.details;
-  return { status, output: null, error: stored };
+  return { status, output: null, error: stored, replayFill: null };
 }

@@ -3,6 +3,7 @@ import {
   deletedWebhookSchema,
   deleteWebhookInput,
   getWebhookInput,
+  getWebhookSecretInput,
   listDeliveriesInput,
   listWebhooksInput,
   recoverInput,
@@ -14,6 +15,7 @@ import {
   webhookDeliverySchema,
   webhookEndpointPageSchema,
   webhookEndpointSchema,
+  webhookSecretSchema,
   webhookWithSecretSchema,
 } from '@takst/contract';
 import { ADMIN_ONLY } from '../auth/roles';
@@ -25,6 +27,7 @@ import {
   createWebhook,
   deleteWebhook,
   getWebhook,
+  getWebhookSecret,
   recover,
   redeliver,
   rotateWebhookSecret,
@@ -41,7 +44,7 @@ export const webhooksRouter = router({
     .meta({
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
-      description: 'Register a webhook endpoint; its signing secret is shown only in this answer',
+      description: 'Register a webhook endpoint; the answer holds its signing secret (read it again with getSecret)',
     })
     .input(createWebhookInput)
     .output(webhookWithSecretSchema)
@@ -70,6 +73,16 @@ export const webhooksRouter = router({
     .output(webhookEndpointSchema)
     .query(async ({ ctx, input }) => toWebhookEndpointDto(await getWebhook(ctx.em, input.id))),
 
+  getSecret: procedure
+    .meta({
+      scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
+      description: "An endpoint's signing secret, and the one before it while it still signs",
+    })
+    .input(getWebhookSecretInput)
+    .output(webhookSecretSchema)
+    .query(async ({ ctx, input }) => getWebhookSecret(ctx, input.id)),
+
   update: procedure
     .meta({
       scope: 'webhooks:manage',
@@ -93,7 +106,7 @@ export const webhooksRouter = router({
     .meta({
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
-      description: 'New signing secret, shown only in this answer; the old one also signs for 24 hours',
+      description: 'A new signing secret, in the answer; the old one also signs for 24 hours',
     })
     .input(rotateWebhookSecretInput)
     .output(webhookWithSecretSchema)

@@ -2,6 +2,7 @@ import type { CreateWebhookInput, RecoverInput, UpdateWebhookInput, WebhookPatch
 import { type EntityManager, OptimisticLockError, type WebhookEndpoint, WebhookEndpointEntity } from '@takst/db';
 import { recordAudit, type Snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
+import type { Logger } from '../lib/logger';
 import { selectRows } from '../lib/read-model';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
@@ -12,7 +13,8 @@ import { ENDPOINT_WANTS_EVENT_SQL } from './event-filter';
 import { findDeliveryRow, findEndpointRow, type WebhookEndpointRow } from './read-model';
 import { redactWebhookUrl } from './redact';
 import { generateWebhookSecret, PREVIOUS_SECRET_GRACE_MS } from './secret';
-import { webhookSettingsOf } from './settings';
+import { type OpenedSecrets, openWebhookSecrets, sealedForStorage } from './secret-storage';
+import { privateUrlPolicyOf, secretBoxOf } from './settings';
 
 const ENTITY_TYPE = 'webhook_endpoint';
 
@@ -23,6 +25,7 @@ const endpointDisabled = (id: string) =>
 
 export interface WebhookWithSecret {
   endpoint: WebhookEndpoint;
+  /** The plain secret, for the answer; the endpoint holds it sealed. */
   secret: string;
 }
 
@@ -42,7 +45,7 @@ function auditSnapshot(endpoint: WebhookEndpoint): Snapshot {
 
 async function assertUrlAllowed(em: EntityManager, url: string): Promise<void> {
   try {
-    await allowedAddresses(new URL(url), webhookSettingsOf(em).privateUrls);
+    await allowedAddresses(new URL(url), privateUrlPolicyOf(em));
   } catch (error) {
     if (error instanceof UrlRefusedError) {
       throw new DomainError('BAD_REQUEST', 'WEBHOOK_URL_REFUSED', `Webhook URL refused: ${error.message}`);
@@ -68,6 +71,7 @@ async function lockEventSequence(tx: EntityManager): Promise<number> {
 export async function createWebhook(ctx: ServiceContext, input: CreateWebhookInput): Promise<WebhookWithSecret> {
   await assertUrlAllowed(ctx.em, input.url);
   const secret = generateWebhookSecret();
+  const sealed = secretBoxOf(ctx.em).seal(secret);
   const endpoint = await inTransaction(ctx.em, async (tx) => {
     const now = new Date();
     const created = tx.create(WebhookEndpointEntity, {
@@ -75,7 +79,7 @@ export async function createWebhook(ctx: ServiceContext, input: CreateWebhookInp
       url: input.url,
       eventTypes: input.eventTypes,
       enabled: input.enabled,
-      secret,
+      secret: sealed,
       previousSecret: null,
       previousSecretExpiresAt: null,
       disabledReason: input.enabled ? null : 'disabled_by_client',
@@ -184,15 +188,17 @@ export async function deleteWebhook(ctx: ServiceContext, id: string): Promise<vo
 
 /** A new secret; the old one keeps signing too (a second signature) for 24 hours. */
 export async function rotateWebhookSecret(ctx: ServiceContext, id: string): Promise<WebhookWithSecret> {
+  const box = secretBoxOf(ctx.em);
   const secret = generateWebhookSecret();
   const endpoint = await inTransaction(ctx.em, async (tx) => {
     const current = await loadEndpoint(tx, id);
     const before = auditSnapshot(current);
     const now = new Date();
     tx.assign(current, {
-      previousSecret: current.secret,
+      // A plain secret from before encryption is sealed on its way to the previous slot.
+      previousSecret: sealedForStorage(box, current.secret),
       previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
-      secret,
+      secret: box.seal(secret),
       updatedAt: now,
     });
     recordAudit(tx, ctx, {
@@ -206,6 +212,25 @@ export async function rotateWebhookSecret(ctx: ServiceContext, id: string): Prom
     return current;
   });
   return { endpoint, secret };
+}
+
+/**
+ * The endpoint's secrets, opened, for a caller who lost them (an answer that never arrived, a
+ * receiver set up again). Reading one is logged, not audited: audit entries become events, and a
+ * read changes nothing.
+ */
+export async function getWebhookSecret(ctx: ServiceContext & { logger: Logger }, id: string): Promise<OpenedSecrets> {
+  const secrets = await openWebhookSecrets(ctx.em, id);
+  if (!secrets) throw webhookNotFound(id);
+  ctx.logger.info(
+    {
+      endpointId: id,
+      actor: { clientId: ctx.actor.clientId, userId: ctx.actor.user?.id ?? null },
+      requestId: ctx.requestId,
+    },
+    'webhook secret read',
+  );
+  return secrets;
 }
 
 /** Wakes the dispatchers when the transaction commits; the periodic poll is the fallback. */

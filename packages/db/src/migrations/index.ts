@@ -11,6 +11,7 @@ import { Migration20261127220000_bulk } from './Migration20261127220000_bulk';
 import { Migration20261127230000_webhook_backlog } from './Migration20261127230000_webhook_backlog';
 import { Migration20261204000000_people } from './Migration20261204000000_people';
 import { Migration20261205000000_note_external_ids } from './Migration20261205000000_note_external_ids';
+import { Migration20261206000000_sealed_webhook_secrets } from './Migration20261206000000_sealed_webhook_secrets';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127230000_webhook_backlog', class: Migration20261127230000_webhook_backlog },
   { name: 'Migration20261204000000_people', class: Migration20261204000000_people },
   { name: 'Migration20261205000000_note_external_ids', class: Migration20261205000000_note_external_ids },
+  { name: 'Migration20261206000000_sealed_webhook_secrets', class: Migration20261206000000_sealed_webhook_secrets },
 ];
