@@ -2,7 +2,7 @@ import { catalogueEventSchema, EVENT_TYPE_NAMES, type EventType, webhookPayloadS
 import type { Inspection, Note, RouterInputs, TakstClient, TakstEvent, TakstWebhookPayload } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { query } from './support/database';
-import { allPages, assignmentInput, caught } from './support/fixtures';
+import { allPages, assignmentInput, caught, conditionReportContent } from './support/fixtures';
 import { signedInPerson } from './support/people';
 import { startTestServer, type TestServer } from './support/server';
 import { eventually, QUICK_WEBHOOKS_ENV } from './support/webhooks';
@@ -13,11 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.close());
 
-const content: RouterInputs['reports']['createDraft']['content'] = {
-  kind: 'condition',
-  standardVersion: 'NS3600:2018',
-  items: [{ section: 'Tak', buildingPart: 'Taktekking', grade: 'TG1', description: 'Normal slitasje' }],
-};
+const content = conditionReportContent;
 
 /** Most of what the platform records, done through the API as its users would. */
 async function aDayOfWork(): Promise<void> {

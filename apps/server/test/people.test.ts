@@ -2,7 +2,7 @@ import type { RouterInputs, TakstClient, TakstEvent } from '@takst/sdk';
 import { createTakstClient } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { query } from './support/database';
-import { assignmentInput, caught } from './support/fixtures';
+import { assignmentInput, caught, conditionReportContent } from './support/fixtures';
 import { invitePerson, signedInPerson, signIn } from './support/people';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -15,11 +15,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.close());
 
-const content: RouterInputs['reports']['createDraft']['content'] = {
-  kind: 'condition',
-  standardVersion: 'NS3600:2018',
-  items: [{ section: 'Tak', buildingPart: 'Taktekking', grade: 'TG1', description: 'Normal slitasje' }],
-};
+const content = conditionReportContent;
 
 /** A client of an API key with these scopes that names the person in `X-Takst-Acting-For`. */
 async function actingFor(userId: string, scopes: Parameters<TestServer['clientWithScopes']>[0]): Promise<TakstClient> {

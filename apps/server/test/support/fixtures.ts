@@ -17,6 +17,13 @@ export function assignmentInput(overrides: Partial<CreateInput> = {}): CreateInp
   };
 }
 
+/** A condition report's content with one item: the least a draft needs. */
+export const conditionReportContent: RouterInputs['reports']['createDraft']['content'] = {
+  kind: 'condition',
+  standardVersion: 'NS3600:2018',
+  items: [{ section: 'Tak', buildingPart: 'Taktekking', grade: 'TG1', description: 'Normal slitasje' }],
+};
+
 /**
  * Every page of a cursor list, fetched in order, and the size of each page. Stops after
  * `maxPages`, so a cursor that never ends cannot hang a test.
