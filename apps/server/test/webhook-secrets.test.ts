@@ -320,13 +320,32 @@ describe('replacing the secrets key', () => {
     }
   });
 
-  it('names what no key it holds opens, leaves it, and fails', async () => {
+  it('names what no key it holds opens, leaves it, and fails; a rotation recovers from a lost key', async () => {
     const stranger = newKey();
     const run = await reencrypt({ TAKST_SECRETS_KEY: stranger });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`sealed with secrets key ${keyIdOf(nextKey)}, which this server does not hold`);
     const rows = await storedSecrets(first.databaseUrl);
     expect(rows.every((row) => row.secret.startsWith(`v1:${keyIdOf(nextKey)}:`))).toBe(true);
+
+    // The key is lost: rotating gives an endpoint a secret again, and drops the one nothing can open.
+    const lost = await startTestServer({
+      sharing: first,
+      env: { TAKST_SECRETS_KEY: stranger, TAKST_WEBHOOK_WORKER: 'false' },
+    });
+    try {
+      const id = rows[0]?.id ?? '';
+      const rotated = await lost.admin.webhooks.rotateSecret.mutate({ id });
+      expect(rotated.endpoint.previousSecretExpiresAt).toBeNull();
+      expect(await lost.admin.webhooks.getSecret.query({ id })).toEqual({
+        endpointId: id,
+        secret: rotated.secret,
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+      });
+    } finally {
+      await lost.close();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { recordAudit, type Snapshot } from '../audit/record';
 import { DomainError, notFound, versionConflict } from '../errors';
 import type { Logger } from '../lib/logger';
 import { selectRows } from '../lib/read-model';
+import { type SecretBox, SecretUnreadableError } from '../lib/secret-box';
 import { inTransaction } from '../lib/transaction';
 import { uuidv7 } from '../lib/uuid';
 import type { ServiceContext } from '../platform';
@@ -173,6 +174,10 @@ export async function updateWebhook(ctx: ServiceContext, input: UpdateWebhookInp
 /** Deletes the endpoint with its deliveries and their attempts; queued jobs for them find nothing to do. */
 export async function deleteWebhook(ctx: ServiceContext, id: string): Promise<void> {
   await inTransaction(ctx.em, async (tx) => {
+    // The delivery worker locks a delivery, then its endpoint (recording an attempt and the
+    // endpoint's health). Locking the deliveries first keeps that order, so a delete while an
+    // attempt is being recorded waits for it instead of deadlocking with it.
+    await execute(tx, 'select 1 from webhook_deliveries where endpoint_id = ? order by id for update', [id]);
     const endpoint = await loadEndpoint(tx, id);
     recordAudit(tx, ctx, {
       entityType: ENTITY_TYPE,
@@ -186,6 +191,22 @@ export async function deleteWebhook(ctx: ServiceContext, id: string): Promise<vo
   });
 }
 
+/**
+ * The old secret as the previous slot keeps it: sealed (a plain one from before encryption is
+ * sealed on the way). One that no key of this server opens (its key was lost) could sign
+ * nothing, and would hold up every delivery for the grace period, so it is dropped: rotating is
+ * how an endpoint recovers from a lost key.
+ */
+function stillSigning(box: SecretBox, stored: string): string | null {
+  try {
+    box.open(stored);
+  } catch (error) {
+    if (error instanceof SecretUnreadableError) return null;
+    throw error;
+  }
+  return sealedForStorage(box, stored);
+}
+
 /** A new secret; the old one keeps signing too (a second signature) for 24 hours. */
 export async function rotateWebhookSecret(ctx: ServiceContext, id: string): Promise<WebhookWithSecret> {
   const box = secretBoxOf(ctx.em);
@@ -194,10 +215,10 @@ export async function rotateWebhookSecret(ctx: ServiceContext, id: string): Prom
     const current = await loadEndpoint(tx, id);
     const before = auditSnapshot(current);
     const now = new Date();
+    const previous = stillSigning(box, current.secret);
     tx.assign(current, {
-      // A plain secret from before encryption is sealed on its way to the previous slot.
-      previousSecret: sealedForStorage(box, current.secret),
-      previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
+      previousSecret: previous,
+      previousSecretExpiresAt: previous === null ? null : new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
       secret: box.seal(secret),
       updatedAt: now,
     });

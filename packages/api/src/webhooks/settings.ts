@@ -18,7 +18,7 @@ export function configureWebhooks(orm: MikroORM, settings: WebhookSettings): voi
   settingsByOrm.set(orm.config, settings);
 }
 
-export function webhookSettingsOf(em: EntityManager): Partial<WebhookSettings> {
+function webhookSettingsOf(em: EntityManager): Partial<WebhookSettings> {
   return settingsByOrm.get(em.config) ?? {};
 }
 
