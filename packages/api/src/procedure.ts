@@ -1,7 +1,7 @@
 import type { EntityManager } from '@takst/db';
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { authenticate, authorize, authorizePerson, checkCsrf, ownAssignmentsOf } from './auth/caller';
-import { refusalInPlaceOfKey } from './auth/key-answers';
+import { withheldOfSecretAnswer } from './auth/key-answers';
 import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
@@ -57,7 +57,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
 
   const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);
   const fingerprint = fingerprintOf(path, await getRawInput());
-  const call = { ownerId: ownerOf(actor), key, path, fingerprint, withheld: refusalInPlaceOfKey };
+  const call = { ownerId: ownerOf(actor), key, path, fingerprint, withheld: withheldOfSecretAnswer };
   type Result = Awaited<ReturnType<typeof proceed>>;
   // A replay answers without running the procedure; tRPC takes any result that carries its marker.
   const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });

@@ -42,6 +42,3 @@ export function withheldOfSecretAnswer(output: unknown): Withheld | null {
     ),
   };
 }
-
-/** The name the procedure middleware (procedure.ts) knows it by. */
-export const refusalInPlaceOfKey = withheldOfSecretAnswer;

@@ -125,8 +125,10 @@ export class IdempotencyStore {
           `${call.ownerId}:${call.key}`,
         ]);
         const stored = await this.#find(tx, call);
-        const context: ReplayContext = { tx, logger: this.#logger, ownerId: call.ownerId, path: call.path };
-        if (stored) return replayed(stored, call, replay, context);
+        if (stored) {
+          const context: ReplayContext = { tx, logger: this.#logger, ownerId: call.ownerId, path: call.path };
+          return replayed(stored, call, replay, context);
+        }
         outcome = await proceed(tx);
         failpoint('idempotency.after-change');
         const storable = storableOf(outcome, call);
