@@ -17,7 +17,7 @@ import {
   serverUrlFromEnv,
 } from './lib/database';
 import { seedPlan } from './lib/list-seed';
-import { fetchOne, runLoad } from './lib/load';
+import { fetchOne, type Route, runLoad } from './lib/load';
 import {
   clockTicksPerSecond,
   cpuDescription,
@@ -69,6 +69,8 @@ interface Target {
   variant: string;
   process: Started;
   baseUrl: string;
+  /** How it is asked: tRPC's path (the raw baseline answers that one too) or the REST API's. */
+  route?: Route;
 }
 
 async function startTarget(variant: string, args: string[], env: NodeJS.ProcessEnv): Promise<Target> {
@@ -85,6 +87,7 @@ async function startTarget(variant: string, args: string[], env: NodeJS.ProcessE
 
 const TAKST = 'takst: tRPC fast path + auth + zod + MikroORM';
 const TAKST_VIA_ADAPTER = "takst via tRPC's Express adapter";
+const TAKST_REST = 'takst REST: GET /api/v1/assignments/{id}';
 
 /** The real server; with fastPath false every call goes through tRPC's own Express adapter. */
 function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Promise<Target> {
@@ -110,7 +113,7 @@ async function startRaw(databaseUrl: string): Promise<Target> {
 /** All servers must answer each assignment with the same DTO before their numbers can be compared. */
 async function sanityCheck(targets: readonly Target[], samples: readonly Sample[], apiKey: string): Promise<void> {
   for (const sample of samples) {
-    const answers = await Promise.all(targets.map((t) => fetchOne(t.baseUrl, sample.id, apiKey)));
+    const answers = await Promise.all(targets.map((t) => fetchOne(t.baseUrl, sample.id, apiKey, t.route)));
     answers.forEach((answer, i) => {
       const { id, reference } = answer.data ?? {};
       if (answer.status !== 200 || id !== sample.id || reference !== sample.reference) {
@@ -150,7 +153,7 @@ async function waitForQuietMachine(maxSeconds: number): Promise<number> {
 }
 
 async function measure(target: Target, ids: readonly string[], apiKey: string, options: Options) {
-  const load = { baseUrl: target.baseUrl, ids, apiKey, connections: options.connections };
+  const load = { baseUrl: target.baseUrl, ids, apiKey, connections: options.connections, route: target.route };
   const idleBusy = await waitForQuietMachine(options.quietWaitSeconds);
   console.error(`${target.variant}: warming up for ${options.warmupSeconds} s`);
   await runLoad({ ...load, seconds: options.warmupSeconds });
@@ -222,15 +225,17 @@ async function main(): Promise<void> {
   if (!database.seeded) await seed(databaseUrl, options.rows);
   const viaAdapter = await startTakst(databaseUrl, apiKey, false);
   const raw = await startRaw(databaseUrl);
+  // The REST API on the fast path's own process: the same procedure, behind Express and rest-api.ts.
+  const rest: Target = { ...takst, variant: TAKST_REST, route: 'rest' };
 
   const sample = await sampleAssignments(databaseUrl, SAMPLE_SIZE);
   if (sample.length === 0) throw new Error('no assignments to ask for');
   const everyShape = await assignmentsOfEveryShape(databaseUrl);
-  await sanityCheck([raw, takst, viaAdapter], [...everyShape, ...sample.slice(0, SANITY_RANDOM_IDS)], apiKey);
+  await sanityCheck([raw, takst, viaAdapter, rest], [...everyShape, ...sample.slice(0, SANITY_RANDOM_IDS)], apiKey);
 
   const ids = sample.map((s) => s.id);
   const measurements = [];
-  for (const target of [raw, takst, viaAdapter]) measurements.push(await measure(target, ids, apiKey, options));
+  for (const target of [raw, takst, rest, viaAdapter]) measurements.push(await measure(target, ids, apiKey, options));
   const info: RunInfo = {
     date: new Date().toISOString(),
     node: process.version,

@@ -9,6 +9,12 @@ export interface AuthFailure {
   retryAfterSeconds?: number;
 }
 
+interface Problem {
+  errorCode: string;
+  detail: string;
+  retryAfterSeconds?: number;
+}
+
 export class AuthError extends Error {
   constructor(readonly failure: AuthFailure) {
     super(failure.message);
@@ -22,9 +28,14 @@ async function post<T>(path: string, body?: unknown): Promise<T> {
     headers: { 'content-type': 'application/json', 'x-takst-csrf': '1' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const answer = (await response.json().catch(() => ({}))) as { error?: AuthFailure } & T;
+  const answer = (await response.json().catch(() => ({}))) as Partial<Problem> & T;
   if (!response.ok) {
-    throw new AuthError(answer.error ?? { errorCode: 'INTERNAL', message: `HTTP ${response.status}` });
+    // Refusals are problem details (RFC 9457), as everywhere outside /trpc.
+    throw new AuthError({
+      errorCode: answer.errorCode ?? 'INTERNAL',
+      message: answer.detail ?? `HTTP ${response.status}`,
+      ...(answer.retryAfterSeconds !== undefined ? { retryAfterSeconds: answer.retryAfterSeconds } : {}),
+    });
   }
   return answer;
 }

@@ -12,7 +12,7 @@ import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { authRoutes } from './auth-routes';
-import { EXPORT_NDJSON_PATH, exportNdjson } from './export-ndjson';
+import { EXPORT_NDJSON_PATH, EXPORT_NDJSON_REST_PATH, exportNdjson } from './export-ndjson';
 import { refuse } from './http-refusal';
 import { type Metrics, serveMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
@@ -20,6 +20,7 @@ import { oidcRoutes } from './oidc-routes';
 import type { OidcSettings } from './oidc-settings';
 import { METRICS_PATH, OPENAPI_PATH } from './paths';
 import { requestIdOf } from './request-id';
+import { createRestApi, REST_PREFIX } from './rest-api';
 import { originAllowed, sentCsrfHeader, sessionTokenOf } from './session-cookie';
 import { createTrpcGate } from './trpc-gate';
 
@@ -151,7 +152,7 @@ export function createApp(
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
 
-  app.get(EXPORT_NDJSON_PATH, exportNdjson(platform));
+  app.get([EXPORT_NDJSON_PATH, EXPORT_NDJSON_REST_PATH], exportNdjson(platform));
 
   app.get(METRICS_PATH, serveMetrics(platform, metrics));
 
@@ -160,7 +161,7 @@ export function createApp(
     res.json(openApiDocument());
   });
 
-  app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
+  app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, EXPORT_NDJSON_REST_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
 
   app.use('/auth', authRoutes(platform, options.corsOrigins));
   app.use('/auth', oidcRoutes(platform, options.oidc ?? null));
@@ -185,6 +186,16 @@ export function createApp(
       }),
     }),
   );
+
+  const restApi = createRestApi({
+    maxBodyBytes: MAX_BODY_BYTES,
+    contextOf: (req) => trpcContextFor(platform, req, 1, options.corsOrigins),
+    logError: (error, procedure, requestId) => logProcedureError(logger, error, procedure, requestId),
+    logger,
+  });
+  app.use(REST_PREFIX, (req, res, next) => {
+    restApi(req, res).catch(next);
+  });
 
   if (options.console) app.use(options.console);
 

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@takst/api';
-import { refusalBody } from './http-refusal';
+import { refusalBody, writeProblem } from './http-refusal';
 import { requestIdOf } from './request-id';
 
 /** The methods the API answers; a preflight for any other is left for the browser to refuse. */
-const ALLOWED_METHODS = 'GET, POST, HEAD';
+const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, HEAD';
 
 /**
  * The request headers a page may send: what the SDK and tRPC's links send (`trpc-accept` by the
@@ -43,13 +43,7 @@ function refusePreflight(req: IncomingMessage, res: ServerResponse, origin: stri
     'CORS_ORIGIN_REFUSED',
     `Pages from ${origin} may not call this server: the origin is not in TAKST_CORS_ORIGINS`,
   );
-  const { status, body } = refusalBody(refusal, requestIdOf(req));
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+  writeProblem(res, refusalBody(refusal, requestIdOf(req)).body);
 }
 
 /**

@@ -18,6 +18,8 @@ import type { z } from 'zod';
 import { refuse } from './http-refusal';
 
 export const EXPORT_NDJSON_PATH = '/api/assignments/export.ndjson';
+/** The same export among the REST API's paths; the first path stays for the CLI and older callers. */
+export const EXPORT_NDJSON_REST_PATH = '/api/v1/assignments/export.ndjson';
 
 /**
  * Lines a query reads (~0.6 MB of text): measured on 1M rows, 500 a query streamed ~31k lines/s with

@@ -112,17 +112,18 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   answered.add(socket);
   const requestId = randomUUID();
+  // Problem details, as every refusal outside /trpc (http-refusal.ts); written by hand, as there is no response object.
   const body = JSON.stringify({
-    error: {
-      message: HEAD_TOO_LARGE,
-      code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
-      httpStatus: 431,
-      errorCode: 'BAD_REQUEST',
-      requestId,
-    },
+    type: 'urn:takst:error:BAD_REQUEST',
+    title: 'Request Header Fields Too Large',
+    status: 431,
+    detail: HEAD_TOO_LARGE,
+    errorCode: 'BAD_REQUEST',
+    code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    requestId,
   });
   socket.write(
-    `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n` +
+    `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/problem+json\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
   discardThen(socket, () => socket.end());

@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, closeEventStreams, createPlatform, type Platform, refusalOfJsonText } from '@takst/api';
+import {
+  appRouter,
+  closeEventStreams,
+  createPlatform,
+  DomainError,
+  type Platform,
+  refusalOfJsonText,
+} from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import type { Logger } from 'pino';
 import { createApp, logProcedureError, MAX_BODY_BYTES, rateLimitHeaders, trpcContextFor } from './app';
@@ -12,6 +19,7 @@ import { DEFAULT_CONSOLE_DIR, serveConsole } from './console';
 import { createCors } from './cors';
 import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { refusalBody, writeProblem } from './http-refusal';
 import { Metrics } from './metrics';
 import { runMigrations, withStartupLock } from './migrate';
 import { oidcSettingsOf } from './oidc-settings';
@@ -138,8 +146,8 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       res.end();
       return;
     }
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal server error', requestId } }));
+    const internal = new DomainError('INTERNAL_SERVER_ERROR', 'INTERNAL', 'Internal server error');
+    writeProblem(res, refusalBody(internal, requestId, req.url?.split('?', 1)[0]).body);
   };
   const server = createServer((req, res) => {
     // Whatever a request does, it must never take the process down with it.

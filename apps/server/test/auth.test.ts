@@ -114,9 +114,10 @@ describe('request ids', () => {
     expect(body.error.data.requestId).toBe(requestId);
   });
 
-  it('answers an unknown route with JSON carrying the request id', async () => {
+  it('answers an unknown route with problem details carrying the request id', async () => {
     const response = await fetch(`${server.url}/nowhere`, { headers: { 'x-request-id': 'r-404' } });
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: { code: 'NOT_FOUND', requestId: 'r-404' } });
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ code: 'NOT_FOUND', errorCode: 'NOT_FOUND', requestId: 'r-404' });
   });
 });

@@ -82,7 +82,7 @@ describe('input the database cannot store', () => {
       headers: { authorization: `Bearer ${server.adminKey}` },
     });
     expect(ndjson.status).toBe(400);
-    expect(await ndjson.json()).toMatchObject({ error: { errorCode: 'INVALID_CURSOR' } });
+    expect(await ndjson.json()).toMatchObject({ errorCode: 'INVALID_CURSOR' });
   });
 });
 

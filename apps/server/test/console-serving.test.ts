@@ -34,18 +34,18 @@ describe('the console at /', () => {
   });
 
   it('leaves the API its own answers: JSON 404s, never the console page', async () => {
-    for (const path of ['/api/nothing', '/trpc', '/auth/nothing', '/healthz/more']) {
+    for (const path of ['/api/nothing', '/api/v1/nothing', '/trpc', '/auth/nothing', '/healthz/more']) {
       const response = await page(path);
-      expect(response.headers.get('content-type'), path).toMatch(/^application\/json/);
+      expect(response.headers.get('content-type'), path).toMatch(/^application\/(problem\+)?json/);
     }
     const unknownAsset = await fetch(`${server.url}/assets/missing.js`);
     expect(unknownAsset.status).toBe(404);
-    expect(unknownAsset.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(unknownAsset.headers.get('content-type')).toBe('application/problem+json');
     const posted = await page('/oppdrag', { method: 'POST' });
     expect(posted.status).toBe(404);
     // A client that takes anything is an API client: an unknown path is the JSON 404.
     const anything = await fetch(`${server.url}/no-such-page`, { headers: { accept: '*/*' } });
     expect(anything.status).toBe(404);
-    expect(anything.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(anything.headers.get('content-type')).toBe('application/problem+json');
   });
 });

@@ -203,25 +203,26 @@ describe('GET /api/assignments/export.ndjson', () => {
     expect(rest.lines).toEqual(all.lines.slice(1));
   });
 
-  it('answers refusals as JSON with the error code and the request id', async () => {
+  it('answers refusals as problem details with the error code and the request id', async () => {
     const anonymous = await fetch(`${server.url}/api/assignments/export.ndjson`, {
       headers: { 'x-request-id': 'export-test-1' },
     });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
     expect(await anonymous.json()).toMatchObject({
-      error: { errorCode: 'UNAUTHENTICATED', code: 'UNAUTHORIZED', requestId: 'export-test-1' },
+      type: 'urn:takst:error:UNAUTHENTICATED',
+      status: 401,
+      errorCode: 'UNAUTHENTICATED',
+      code: 'UNAUTHORIZED',
+      requestId: 'export-test-1',
     });
     const reader = await server.admin.apiClients.create.mutate({ name: 'no assignments', scopes: ['parties:read'] });
     const forbidden = await ndjson('', reader.apiKey);
     expect(forbidden.status).toBe(403);
-    expect(JSON.parse(forbidden.text)).toMatchObject({
-      error: { errorCode: 'MISSING_SCOPE', requiredScope: 'assignments:read' },
-    });
+    expect(JSON.parse(forbidden.text)).toMatchObject({ errorCode: 'MISSING_SCOPE', requiredScope: 'assignments:read' });
     const invalid = await ndjson('?status=sleeping&limit=5');
     expect(invalid.status).toBe(400);
-    const { error } = JSON.parse(invalid.text) as {
-      error: { errorCode: string; issues: { path: unknown[]; code: string }[] };
-    };
+    const error = JSON.parse(invalid.text) as { errorCode: string; issues: { path: unknown[]; code: string }[] };
     expect(error.errorCode).toBe('VALIDATION_FAILED');
     expect(error.issues).toEqual(
       expect.arrayContaining([
@@ -231,7 +232,7 @@ describe('GET /api/assignments/export.ndjson', () => {
     );
     const forged = await ndjson('?continuation=somewhere');
     expect(forged.status).toBe(400);
-    expect(JSON.parse(forged.text)).toMatchObject({ error: { errorCode: 'INVALID_CURSOR' } });
+    expect(JSON.parse(forged.text)).toMatchObject({ errorCode: 'INVALID_CURSOR' });
   });
 
   it('goes on serving after a client leaves in the middle of an export', async () => {

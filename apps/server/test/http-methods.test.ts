@@ -23,7 +23,13 @@ afterAll(async () => {
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: { error?: { message: string; data?: Record<string, unknown>; errorCode?: string; requestId?: string } };
+  body: {
+    /** tRPC's envelope, on /trpc. */
+    error?: { message: string; data?: Record<string, unknown>; errorCode?: string; requestId?: string };
+    /** Problem details, everywhere else. */
+    errorCode?: string;
+    requestId?: string;
+  };
 }
 
 /** node:http, since fetch refuses to send TRACE. */
@@ -77,7 +83,7 @@ describe('a method the API does not take', () => {
     const answer = await send('DELETE', '/healthz', { headers: { 'x-request-id': 'delete-healthz' } });
     expect(answer.status).toBe(405);
     expect(answer.headers.allow).toBe('GET, HEAD');
-    expect(answer.body.error).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED', requestId: 'delete-healthz' });
+    expect(answer.body).toMatchObject({ errorCode: 'METHOD_NOT_SUPPORTED', requestId: 'delete-healthz' });
   });
 
   it.each([
@@ -176,10 +182,14 @@ describe('every refusal carries the request id', () => {
       const requestId = `refusal-${what.replace(/[^a-z0-9]+/gi, '-')}`;
       const answer = await send(method, path, { headers: { ...headers(), 'x-request-id': requestId }, body }, base);
       expect(answer.status, base).toBe(status);
-      expect(answer.headers['content-type']).toMatch(/^application\/json/);
-      const error = answer.body.error as { data?: { requestId?: unknown }; requestId?: unknown } | undefined;
-      // tRPC's errors carry it in `data`, the flat ones beside the message.
-      expect(error?.data?.requestId ?? error?.requestId, base).toBe(requestId);
+      // tRPC's errors carry it in `error.data`; every other refusal is problem details.
+      if (path.startsWith('/trpc/')) {
+        expect(answer.headers['content-type']).toMatch(/^application\/json/);
+        expect(answer.body.error?.data?.requestId, base).toBe(requestId);
+      } else {
+        expect(answer.headers['content-type']).toBe('application/problem+json');
+        expect(answer.body.requestId, base).toBe(requestId);
+      }
     }
   });
 

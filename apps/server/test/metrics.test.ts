@@ -34,9 +34,7 @@ describe('GET /metrics', () => {
     const reader = await server.admin.apiClients.create.mutate({ name: 'reader', scopes: ['assignments:read'] });
     const refused = await scrape(reader.apiKey);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({
-      error: { errorCode: 'MISSING_SCOPE', requiredScope: 'metrics:read' },
-    });
+    expect(await refused.json()).toMatchObject({ errorCode: 'MISSING_SCOPE', requiredScope: 'metrics:read' });
     expect((await scrape(server.adminKey)).status).toBe(200);
   });
 

@@ -117,12 +117,11 @@ describe('GET /auth/config', () => {
 });
 
 describe('without single sign-on configured', () => {
-  it('answers start and callback with 404 OIDC_NOT_CONFIGURED in the error shape', async () => {
+  it('answers start and callback with 404 OIDC_NOT_CONFIGURED as problem details', async () => {
     for (const path of ['/auth/oidc/start', '/auth/oidc/callback?code=x&state=y']) {
       const response = await fetch(`${withoutSso.url}${path}`, { redirect: 'manual' });
       expect(response.status).toBe(404);
-      const body = (await response.json()) as { error: Record<string, unknown> };
-      expect(body.error).toMatchObject({ errorCode: 'OIDC_NOT_CONFIGURED', httpStatus: 404 });
+      expect(await response.json()).toMatchObject({ errorCode: 'OIDC_NOT_CONFIGURED', status: 404 });
     }
   });
 });

@@ -60,6 +60,21 @@ describe('the rate limit per API client', () => {
     });
   });
 
+  it('counts REST calls in the same bucket as /trpc calls, and refuses them as problem details', async () => {
+    const key = await newKey();
+    for (let i = 0; i < 3; i++) expect((await listCalls(limited, key, 1)).status).toBe(200);
+    const viaRest = () =>
+      fetch(`${limited.url}/api/v1/assignments?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await viaRest()).status).toBe(200);
+    expect((await viaRest()).status).toBe(200);
+    const refused = await viaRest();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(await refused.json()).toMatchObject({ status: 429, errorCode: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect((await listCalls(limited, key, 1)).status).toBe(429);
+  });
+
   it('counts every call in a batched request', async () => {
     const key = await newKey();
     const answer = await listCalls(limited, key, 8);

@@ -125,12 +125,10 @@ describe('a request line and headers over 16 kB', () => {
       socket.end(`GET /trpc/assignments.list?input=${input} HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
     });
 
-  it('is answered 431 in the error shape, readable by a client still sending', async () => {
+  it('is answered 431 as problem details, readable by a client still sending', async () => {
     const answer = await longUrl(fast, 1_500);
     expect(answer.failure).toBeNull();
     expect(answer.status).toBe(431);
-    expect(answer.body).toMatchObject({
-      error: { httpStatus: 431, errorCode: 'BAD_REQUEST', requestId: expect.any(String) },
-    });
+    expect(answer.body).toMatchObject({ status: 431, errorCode: 'BAD_REQUEST', requestId: expect.any(String) });
   });
 });

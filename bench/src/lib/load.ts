@@ -1,7 +1,11 @@
 import autocannon from 'autocannon';
 
-/** The URL path the SDK requests for `client.assignments.get.query({ id })`. */
-export function getByIdPath(id: string): string {
+/** How an assignment is asked for: as the SDK asks over tRPC, or on the REST API's path. */
+export type Route = 'trpc' | 'rest';
+
+/** The URL path the SDK requests for `client.assignments.get.query({ id })`, or the REST one. */
+export function getByIdPath(id: string, route: Route = 'trpc'): string {
+  if (route === 'rest') return `/api/v1/assignments/${id}`;
   return `/trpc/assignments.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id } }))}`;
 }
 
@@ -11,11 +15,19 @@ export interface LoadOptions {
   apiKey: string;
   connections: number;
   seconds: number;
+  route?: Route;
 }
 
 /** Each request asks for a random id from `ids`. */
-export function runLoad({ baseUrl, ids, apiKey, connections, seconds }: LoadOptions): Promise<autocannon.Result> {
-  const paths = ids.map(getByIdPath);
+export function runLoad({
+  baseUrl,
+  ids,
+  apiKey,
+  connections,
+  seconds,
+  route,
+}: LoadOptions): Promise<autocannon.Result> {
+  const paths = ids.map((id) => getByIdPath(id, route));
   return autocannon({
     url: baseUrl,
     connections,
@@ -36,11 +48,17 @@ export interface SanityAnswer {
   data: Record<string, unknown> | undefined;
 }
 
-export async function fetchOne(baseUrl: string, id: string, apiKey: string): Promise<SanityAnswer> {
-  const response = await fetch(`${baseUrl}${getByIdPath(id)}`, {
+export async function fetchOne(
+  baseUrl: string,
+  id: string,
+  apiKey: string,
+  route: Route = 'trpc',
+): Promise<SanityAnswer> {
+  const response = await fetch(`${baseUrl}${getByIdPath(id, route)}`, {
     headers: { authorization: `Bearer ${apiKey}` },
     signal: AbortSignal.timeout(10_000),
   });
+  if (route === 'rest') return { status: response.status, data: (await response.json()) as Record<string, unknown> };
   const body = (await response.json()) as [{ result?: { data?: Record<string, unknown> } }];
   return { status: response.status, data: body[0]?.result?.data };
 }

@@ -51,37 +51,55 @@ export function encodeQuery(text: string): string {
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * A procedure's whole input, put back together from its REST operation: the path and query
+ * parameters and the body's fields are its fields (docs/rest.md).
+ */
 function inputSchemaOf(operation: Json): { schema: JsonSchema | undefined; required: boolean } {
   const body = (operation.requestBody as Json | undefined)?.content as Json | undefined;
   const fromBody = (body?.['application/json'] as Json | undefined)?.schema as JsonSchema | undefined;
-  if (fromBody) return { schema: fromBody, required: (operation.requestBody as Json).required === true };
-  const parameters = (operation.parameters as Json[] | undefined) ?? [];
-  const input = parameters.find((parameter) => parameter.name === 'input');
-  const content = input?.content as Json | undefined;
-  const schema = (content?.['application/json'] as Json | undefined)?.schema as JsonSchema | undefined;
-  return { schema, required: input?.required === true };
+  const parameters = ((operation.parameters as Json[] | undefined) ?? []).filter(
+    (parameter) => parameter.in === 'path' || parameter.in === 'query',
+  );
+  if (parameters.length === 0) {
+    if (fromBody) return { schema: fromBody, required: (operation.requestBody as Json).required === true };
+    return { schema: undefined, required: false };
+  }
+  const properties: Record<string, JsonSchema> = { ...(fromBody?.properties ?? {}) };
+  const required = new Set(fromBody?.required ?? []);
+  for (const parameter of parameters) {
+    const name = String(parameter.name);
+    properties[name] = (parameter.schema as JsonSchema | undefined) ?? {};
+    if (parameter.required === true) required.add(name);
+  }
+  const schema: JsonSchema = { ...(fromBody ?? {}), type: 'object', properties, required: [...required] };
+  return { schema, required: required.size > 0 || (operation.requestBody as Json | undefined)?.required === true };
 }
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Every procedure of the OpenAPI document (`GET /api/openapi.json`), with its input schema and scope. */
 export function proceduresOf(document: unknown): Procedure[] {
   if (!isObject(document) || !isObject(document.paths)) throw new Error('not an OpenAPI document');
   const procedures: Procedure[] = [];
-  for (const [route, item] of Object.entries(document.paths)) {
-    if (!route.startsWith('/trpc/') || !isObject(item)) continue;
-    const [method, operation] = Object.entries(item)[0] ?? [];
-    if (!isObject(operation)) continue;
-    const responses = operation.responses as Json | undefined;
-    const success = (responses?.['200'] as Json | undefined)?.content as Json | undefined;
-    const type = success?.['text/event-stream'] ? 'subscription' : method === 'post' ? 'mutation' : 'query';
-    const { schema, required } = inputSchemaOf(operation);
-    procedures.push({
-      path: route.slice('/trpc/'.length),
-      type,
-      scope: String(operation['x-takst-scope'] ?? ''),
-      input: schema,
-      generate: schema,
-      inputRequired: required,
-    });
+  for (const item of Object.values(document.paths)) {
+    if (!isObject(item)) continue;
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!isObject(operation) || typeof operation['x-takst-procedure'] !== 'string') continue;
+      const responses = (operation.responses ?? {}) as Json;
+      const success = ((responses['200'] ?? responses['201']) as Json | undefined)?.content as Json | undefined;
+      const type = success?.['text/event-stream'] ? 'subscription' : method === 'get' ? 'query' : 'mutation';
+      const { schema, required } = inputSchemaOf(operation);
+      procedures.push({
+        path: operation['x-takst-procedure'],
+        type,
+        scope: String(operation['x-takst-scope'] ?? ''),
+        input: schema,
+        generate: schema,
+        inputRequired: required,
+      });
+    }
   }
   // The bulk upsert takes "anything" per item on the wire (items fail one by one); make items
   // as assignments.create and upsertByExternalRef describe them, so that some succeed.
@@ -120,12 +138,12 @@ export function proceduresOf(document: unknown): Procedure[] {
   return procedures;
 }
 
-/** The stable error codes the document lists for `error.data.errorCode`. */
+/** The stable error codes the document lists for `errorCode` (problem details; `error.data` on /trpc). */
 export function errorCodesOf(document: unknown): Set<string> {
   const schemas = isObject(document) && isObject(document.components) ? document.components.schemas : undefined;
-  const error = isObject(schemas) ? schemas.Error : undefined;
-  const path = ['properties', 'error', 'properties', 'data', 'properties', 'errorCode', 'enum'];
-  let at: unknown = error;
+  const problem = isObject(schemas) ? schemas.Problem : undefined;
+  const path = ['properties', 'errorCode', 'enum'];
+  let at: unknown = problem;
   for (const key of path) at = isObject(at) ? at[key] : undefined;
   if (!Array.isArray(at)) throw new Error('the OpenAPI document lists no error codes');
   return new Set(at.map(String));

@@ -1,7 +1,7 @@
 /**
  * What every answer must be: never a 5xx; an error in the documented shape (tRPC's
- * `{ error: { message, code, data: { code, errorCode, httpStatus, requestId } } }` on /trpc, the
- * flat `{ error: { message, code, httpStatus, errorCode, requestId } }` elsewhere), with the
+ * `{ error: { message, code, data: { code, errorCode, httpStatus, requestId } } }` on /trpc,
+ * problem details `{ type, title, status, detail, errorCode, code, requestId }` elsewhere), with the
  * request id the request carried; no stack trace; and, where the API documents the answer
  * (no key, a missing scope, a wrong method, a body that is not JSON, input the schema refuses),
  * that answer.
@@ -136,10 +136,10 @@ export function checkAnswer(step: Step, answer: Answer, context: CheckContext): 
   // so no expectation of the call holds; the answer is the flat error with an id of the server's.
   if (status === 431) {
     const parsed = parseJson(text);
-    const error = parsed.ok && isObject(parsed.value) ? parsed.value.error : undefined;
+    const problem = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
     const sentBack = String(answer.headers['x-request-id'] ?? '');
-    if (!isObject(error) || error.httpStatus !== 431 || error.requestId !== sentBack) {
-      findings.push({ category: 'error shape', message: 'a 431 is not the flat error with its X-Request-Id' });
+    if (!isObject(problem) || problem.status !== 431 || problem.requestId !== sentBack) {
+      findings.push({ category: 'error shape', message: 'a 431 is not problem details with its X-Request-Id' });
     }
     return findings;
   }
@@ -185,10 +185,12 @@ export function checkAnswer(step: Step, answer: Answer, context: CheckContext): 
     return findings;
   }
   if (status < 400) return findings;
-  if (!contentType.startsWith('application/json')) {
+  // tRPC's own envelope on /trpc; problem details (RFC 9457) everywhere else (docs/rest.md).
+  const expectedType = step.trpc ? 'application/json' : 'application/problem+json';
+  if (contentType.split(';')[0]?.trim() !== expectedType) {
     findings.push({
       category: 'error shape',
-      message: `an error sent as ${contentType ? `Content-Type ${contentType}` : 'no content type'}, not application/json`,
+      message: `an error sent as ${contentType ? `Content-Type ${contentType}` : 'no content type'}, not ${expectedType}`,
     });
   }
   const parsed = parseJson(text);
@@ -205,43 +207,23 @@ export function checkAnswer(step: Step, answer: Answer, context: CheckContext): 
       findings.push({ category: 'error shape', message: problem });
     }
     errorData = body.error.data;
-  } else if (
-    isObject(body) &&
-    isObject(body.error) &&
-    body.error.errorCode === undefined &&
-    body.error.httpStatus === undefined
-  ) {
-    // The catch-all answer for a path nothing serves: `{ error: { code, message, requestId } }`.
-    // Documented nowhere; noted, as it lacks errorCode and httpStatus of the flat shape below.
-    const error = body.error;
-    if (typeof error.code !== 'string' || typeof error.message !== 'string') {
-      findings.push({ category: 'error shape', message: '`error.code` or `error.message` is not a string' });
-    }
-    for (const problem of requestIdProblems(error.requestId, requestId, '`error.requestId`')) {
-      findings.push({ category: 'error shape', message: problem });
-    }
-    findings.push({
-      category: 'observation',
-      message: `a ${status} without errorCode and httpStatus (the flat error shape of docs/bulk.md has both)`,
-    });
-    errorData = error;
-  } else if (isObject(body) && isObject(body.error)) {
-    // Outside tRPC (or before it), the flat shape docs/bulk.md documents.
-    const error = body.error;
+  } else if (!step.trpc && isObject(body)) {
     const problems: string[] = [];
-    if (typeof error.message !== 'string') problems.push('`error.message` is not a string');
-    if (typeof error.code !== 'string') problems.push('`error.code` is not a string');
-    if (typeof error.errorCode !== 'string' || !context.errorCodes.has(error.errorCode)) {
-      problems.push(`\`error.errorCode\` is ${JSON.stringify(error.errorCode)}, not a documented code`);
+    for (const member of ['type', 'title', 'detail', 'code'] as const) {
+      if (typeof body[member] !== 'string') problems.push(`\`${member}\` is not a string`);
     }
-    if (error.httpStatus !== status)
-      problems.push(`\`error.httpStatus\` is ${JSON.stringify(error.httpStatus)}, not ${status}`);
-    if (error.errorCode === 'INTERNAL' && status < 500) problems.push(`a ${status} refusal says INTERNAL`);
-    problems.push(...requestIdProblems(error.requestId, requestId, '`error.requestId`'));
+    if (typeof body.errorCode !== 'string' || !context.errorCodes.has(body.errorCode)) {
+      problems.push(`\`errorCode\` is ${JSON.stringify(body.errorCode)}, not a documented code`);
+    } else if (body.type !== `urn:takst:error:${body.errorCode}`) {
+      problems.push(`\`type\` is ${JSON.stringify(body.type)}, not the URN of its errorCode`);
+    }
+    if (body.status !== status) problems.push(`\`status\` is ${JSON.stringify(body.status)}, not ${status}`);
+    if (body.errorCode === 'INTERNAL' && status < 500) problems.push(`a ${status} refusal says INTERNAL`);
+    problems.push(...requestIdProblems(body.requestId, requestId, '`requestId`'));
     for (const problem of problems) findings.push({ category: 'error shape', message: problem });
-    errorData = error;
+    errorData = body;
   } else {
-    findings.push({ category: 'error shape', message: 'an error without an `error` object' });
+    findings.push({ category: 'error shape', message: 'an error in neither the tRPC envelope nor problem details' });
   }
   if (errorData && expect.errorCode && !expect.errorCode.includes(String(errorData.errorCode))) {
     findings.push({

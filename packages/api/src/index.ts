@@ -24,10 +24,12 @@ export {
   type ProcedureCall,
   platformOf,
 } from './platform';
+export { inputOfBody, inputOfQuery } from './rest/input';
+export { type InputField, matchRoute, type RestOperation, restOperations } from './rest/routes';
 export { appRouter, createCaller } from './router';
 export type { AppRouter } from './router-type';
 export { refusalOfSubscription } from './subscription-check';
-export type { ProcedureMeta, TakstErrorShape } from './trpc';
+export type { ProcedureMeta, RestRoute, TakstErrorShape } from './trpc';
 export {
   hashPassword,
   needsRehash,

@@ -28,6 +28,19 @@ export interface ProcedureMeta {
   description?: string;
   /** The input's items are checked one by one by the procedure, so one bad item fails only itself. */
   checksItemsOneByOne?: boolean;
+  /** Where the procedure answers under `/api/v1` (rest/routes.ts); every procedure has one. */
+  rest: RestRoute;
+}
+
+/**
+ * A procedure's REST route: `{name}` segments are input fields; a GET or DELETE takes the rest of
+ * its input as query parameters, the other methods as a JSON body.
+ */
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: `/${string}`;
+  /** The status of a success: 201 for a call that makes something, else 200. */
+  status?: 200 | 201;
 }
 
 /** The error shape on the wire; plain so it can travel in the SDK's types. */

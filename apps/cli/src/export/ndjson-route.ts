@@ -43,21 +43,25 @@ export function exportUrl(baseUrl: string, filters: ExportFilters, continuation:
 
 async function refusal(response: Response): Promise<Error> {
   const text = await response.text().catch(() => '');
-  let error: { message?: string; code?: string; errorCode?: string; requestId?: string | null } | undefined;
+  // Problem details (RFC 9457); servers before /api/v1 wrapped the same fields in `error`.
+  let problem:
+    | { detail?: string; message?: string; code?: string; errorCode?: string; requestId?: string | null }
+    | undefined;
   try {
-    error = (JSON.parse(text) as { error?: typeof error }).error;
+    const parsed = JSON.parse(text) as typeof problem & { error?: typeof problem };
+    problem = parsed?.error ?? parsed;
   } catch {
     // not the platform's JSON: a proxy, or a server without the route
   }
-  if (!error?.code) {
+  if (!problem?.code) {
     if (response.status === 404) return new RouteMissing(`${EXPORT_NDJSON_PATH} answered 404`);
     return new HttpCallError(`${EXPORT_NDJSON_PATH} answered HTTP ${response.status}`);
   }
-  return new HttpCallError(error.message ?? `HTTP ${response.status}`, {
-    code: error.code,
+  return new HttpCallError(problem.detail ?? problem.message ?? `HTTP ${response.status}`, {
+    code: problem.code,
     httpStatus: response.status,
-    ...(error.errorCode ? { errorCode: error.errorCode } : {}),
-    requestId: error.requestId ?? response.headers.get('x-request-id'),
+    ...(problem.errorCode ? { errorCode: problem.errorCode } : {}),
+    requestId: problem.requestId ?? response.headers.get('x-request-id'),
   });
 }
 

@@ -15,6 +15,7 @@ import { createAppraiser, getAppraiser, listAppraisers, updateAppraiser } from '
 export const appraisersRouter = router({
   create: procedure
     .meta({
+      rest: { method: 'POST', path: '/appraisers', status: 201 },
       scope: 'appraisers:write',
       roles: ADMIN_ONLY,
       description: 'Register an appraiser with their certifications',
@@ -24,13 +25,19 @@ export const appraisersRouter = router({
     .mutation(async ({ ctx, input }) => toAppraiserDto(await createAppraiser(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'appraisers:read', roles: EVERYONE, description: 'One appraiser by id' })
+    .meta({
+      rest: { method: 'GET', path: '/appraisers/{id}' },
+      scope: 'appraisers:read',
+      roles: EVERYONE,
+      description: 'One appraiser by id',
+    })
     .input(getAppraiserInput)
     .output(appraiserSchema)
     .query(async ({ ctx, input }) => toAppraiserDto(await getAppraiser(ctx.em, input.id))),
 
   update: procedure
     .meta({
+      rest: { method: 'PATCH', path: '/appraisers/{id}' },
       scope: 'appraisers:write',
       roles: ADMIN_ONLY,
       description: 'Change fields of an appraiser at the version you read',
@@ -41,6 +48,7 @@ export const appraisersRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/appraisers' },
       scope: 'appraisers:read',
       roles: EVERYONE,
       description: 'Appraisers newest first, keyset-paginated; filter by active or by a certification held on a day',

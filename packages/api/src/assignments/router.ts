@@ -41,6 +41,7 @@ import { assignmentTimeline } from './timeline';
 export const assignmentsRouter = router({
   create: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments', status: 201 },
       scope: 'assignments:write',
       roles: OFFICE,
       description: 'Register a new assignment; it starts as received',
@@ -50,13 +51,19 @@ export const assignmentsRouter = router({
     .mutation(async ({ ctx, input }) => toAssignmentDto(await createAssignment(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One assignment by id' })
+    .meta({
+      rest: { method: 'GET', path: '/assignments/{id}' },
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'One assignment by id',
+    })
     .input(getAssignmentInput)
     .output(assignmentSchema)
     .query(async ({ ctx, input }) => toAssignmentDto(await getAssignment(ctx.em, input.id))),
 
   getByReference: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments/lookup' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: 'One assignment by its reference, e.g. 2026-000123',
@@ -67,6 +74,7 @@ export const assignmentsRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: 'Assignments filtered and sorted, keyset-paginated',
@@ -80,6 +88,7 @@ export const assignmentsRouter = router({
 
   update: procedure
     .meta({
+      rest: { method: 'PATCH', path: '/assignments/{id}' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: 'Change fields of an assignment at the version you read',
@@ -90,6 +99,7 @@ export const assignmentsRouter = router({
 
   transition: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments/{id}/transitions' },
       scope: 'assignments:write',
       roles: EVERYONE,
       ownAssignmentsForAppraisers: true,
@@ -101,6 +111,7 @@ export const assignmentsRouter = router({
 
   assign: procedure
     .meta({
+      rest: { method: 'PUT', path: '/assignments/{id}/appraiser' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: 'Give the assignment to an appraiser certified for its type',
@@ -111,6 +122,7 @@ export const assignmentsRouter = router({
 
   upsertByExternalRef: procedure
     .meta({
+      rest: { method: 'PUT', path: '/assignments/by-external-ref/{system}/{externalId}' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: "Create the assignment a system's id names, or update it with the given fields",
@@ -124,6 +136,7 @@ export const assignmentsRouter = router({
 
   timeline: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments/{id}/timeline' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: 'Status changes, inspections, reports and notes, oldest first',
@@ -134,6 +147,7 @@ export const assignmentsRouter = router({
 
   bulkUpsert: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments/bulk-upsert' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: 'Create or update up to 500 assignments by external reference or reference, with a result per item',
@@ -145,6 +159,7 @@ export const assignmentsRouter = router({
 
   export: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments/export' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: 'Every matching assignment in change order, a page at a time, resumable by continuation',
@@ -155,6 +170,7 @@ export const assignmentsRouter = router({
 
   bulkTransition: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments/bulk-transitions' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: 'Move up to 500 assignments (by id or filter) to a status, or report what would happen',

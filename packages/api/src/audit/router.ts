@@ -6,7 +6,12 @@ import { listAuditEntries } from './read-model';
 
 export const auditRouter = router({
   list: procedure
-    .meta({ scope: 'audit:read', roles: EVERYONE, description: 'Audit entries newest first, by entity, actor or time' })
+    .meta({
+      rest: { method: 'GET', path: '/audit' },
+      scope: 'audit:read',
+      roles: EVERYONE,
+      description: 'Audit entries newest first, by entity, actor or time',
+    })
     .input(listAuditInput)
     .output(auditPageSchema)
     .query(({ ctx, input }) => listAuditEntries(ctx.em, input)),

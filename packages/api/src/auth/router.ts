@@ -22,6 +22,7 @@ import {
 export const apiClientsRouter = router({
   create: procedure
     .meta({
+      rest: { method: 'POST', path: '/api-clients', status: 201 },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: 'Register an API client; its key is shown only in this answer',
@@ -35,19 +36,30 @@ export const apiClientsRouter = router({
     }),
 
   list: procedure
-    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'All API clients, oldest first' })
+    .meta({
+      rest: { method: 'GET', path: '/api-clients' },
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'All API clients, oldest first',
+    })
     .input(z.object({}).optional())
     .output(listApiClientsOutput)
     .query(async ({ ctx }) => ({ items: (await listApiClients(ctx.em)).map(toApiClientDto) })),
 
   get: procedure
-    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'One API client, without its key' })
+    .meta({
+      rest: { method: 'GET', path: '/api-clients/{id}' },
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'One API client, without its key',
+    })
     .input(apiClientIdInput)
     .output(apiClientSchema)
     .query(async ({ ctx, input }) => toApiClientDto(await getApiClient(ctx.em, input.id))),
 
   revoke: procedure
     .meta({
+      rest: { method: 'POST', path: '/api-clients/{id}/revoke' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: 'Revoke an API client: its key is refused from the next request on',
@@ -62,6 +74,7 @@ export const apiClientsRouter = router({
 
   rotate: procedure
     .meta({
+      rest: { method: 'POST', path: '/api-clients/{id}/rotate' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: 'Give an API client a new key, shown only in this answer; the old key stops working',

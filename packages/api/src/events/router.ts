@@ -12,6 +12,7 @@ import { trackedStreamOf } from './tracked-stream';
 export const eventsRouter = router({
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/events' },
       scope: 'events:read',
       roles: EVERYONE,
       description: 'Events in sequence order after a sequence, for pull-based sync',
@@ -22,6 +23,7 @@ export const eventsRouter = router({
 
   subscribe: procedure
     .meta({
+      rest: { method: 'GET', path: '/events/stream' },
       scope: 'events:read',
       roles: EVERYONE,
       description: 'Live events over server-sent events; replays from `after`, resumes from the last event id',

@@ -18,6 +18,7 @@ import { linkExternalRef, listExternalRefs, resolveExternalRef } from './service
 export const externalRefsRouter = router({
   resolve: procedure
     .meta({
+      rest: { method: 'GET', path: '/external-refs/{system}/{externalId}' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: "The entity a system's id points to; also needs the read scope of that entity's type",
@@ -28,6 +29,7 @@ export const externalRefsRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/external-refs' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: "An entity's external references, oldest first; also needs the read scope of its type",
@@ -38,6 +40,7 @@ export const externalRefsRouter = router({
 
   link: procedure
     .meta({
+      rest: { method: 'POST', path: '/external-refs', status: 201 },
       scope: 'assignments:write',
       roles: OFFICE,
       description: "Give an existing entity a system's id; also needs the write scope of the entity's type",

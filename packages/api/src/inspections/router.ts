@@ -32,6 +32,7 @@ const fromRow = (row: InspectionRow) => toInspectionDto(row, row.appraiserName);
 export const inspectionsRouter = router({
   book: procedure
     .meta({
+      rest: { method: 'POST', path: '/inspections', status: 201 },
       scope: 'assignments:write',
       roles: FIELD_AND_OFFICE,
       ownAssignmentsForAppraisers: true,
@@ -43,6 +44,7 @@ export const inspectionsRouter = router({
 
   reschedule: procedure
     .meta({
+      rest: { method: 'POST', path: '/inspections/{id}/reschedule' },
       scope: 'assignments:write',
       roles: FIELD_AND_OFFICE,
       ownAssignmentsForAppraisers: true,
@@ -54,6 +56,7 @@ export const inspectionsRouter = router({
 
   cancel: procedure
     .meta({
+      rest: { method: 'POST', path: '/inspections/{id}/cancel' },
       scope: 'assignments:write',
       roles: FIELD_AND_OFFICE,
       ownAssignmentsForAppraisers: true,
@@ -65,6 +68,7 @@ export const inspectionsRouter = router({
 
   complete: procedure
     .meta({
+      rest: { method: 'POST', path: '/inspections/{id}/complete' },
       scope: 'assignments:write',
       roles: FIELD_AND_OFFICE,
       ownAssignmentsForAppraisers: true,
@@ -76,6 +80,7 @@ export const inspectionsRouter = router({
 
   upsertByExternalRef: procedure
     .meta({
+      rest: { method: 'PUT', path: '/inspections/by-external-ref/{system}/{externalId}' },
       scope: 'assignments:write',
       roles: OFFICE,
       description: "Book the inspection a system's id names, or move it to the given time (earlier times are kept)",
@@ -88,13 +93,19 @@ export const inspectionsRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One inspection by id' })
+    .meta({
+      rest: { method: 'GET', path: '/inspections/{id}' },
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'One inspection by id',
+    })
     .input(getInspectionInput)
     .output(inspectionSchema)
     .query(async ({ ctx, input }) => fromRow(await getInspection(ctx.em, input.id))),
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/inspections' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: "An assignment's inspections, or an appraiser's in a time range; soonest first, keyset-paginated",

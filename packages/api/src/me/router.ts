@@ -12,6 +12,7 @@ const isScope = (scope: string): scope is Scope => (SCOPES as readonly string[])
 export const meRouter = router({
   get: procedure
     .meta({
+      rest: { method: 'GET', path: '/me' },
       scope: AUTHENTICATED,
       roles: EVERYONE,
       description: 'Who is calling: the person, the API client, and the scopes the call holds',

@@ -8,6 +8,7 @@ import { addNote, listNotes } from './service';
 export const notesRouter = router({
   add: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments/{assignmentId}/notes', status: 201 },
       scope: 'assignments:write',
       roles: EVERYONE,
       description: 'Add a note to an assignment, from a person or a connected system',
@@ -18,6 +19,7 @@ export const notesRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments/{assignmentId}/notes' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: "An assignment's notes oldest first, keyset-paginated",

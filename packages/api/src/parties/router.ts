@@ -18,25 +18,41 @@ import { createParty, getParty, listParties, searchParties, updateParty } from '
 
 export const partiesRouter = router({
   create: procedure
-    .meta({ scope: 'parties:write', roles: OFFICE, description: 'Register a person or an organisation' })
+    .meta({
+      rest: { method: 'POST', path: '/parties', status: 201 },
+      scope: 'parties:write',
+      roles: OFFICE,
+      description: 'Register a person or an organisation',
+    })
     .input(createPartyInput)
     .output(partySchema)
     .mutation(async ({ ctx, input }) => toPartyDto(await createParty(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'parties:read', roles: EVERYONE, description: 'One party by id' })
+    .meta({
+      rest: { method: 'GET', path: '/parties/{id}' },
+      scope: 'parties:read',
+      roles: EVERYONE,
+      description: 'One party by id',
+    })
     .input(getPartyInput)
     .output(partySchema)
     .query(async ({ ctx, input }) => toPartyDto(await getParty(ctx.em, input.id))),
 
   update: procedure
-    .meta({ scope: 'parties:write', roles: OFFICE, description: 'Change fields of a party at the version you read' })
+    .meta({
+      rest: { method: 'PATCH', path: '/parties/{id}' },
+      scope: 'parties:write',
+      roles: OFFICE,
+      description: 'Change fields of a party at the version you read',
+    })
     .input(updatePartyInput)
     .output(partySchema)
     .mutation(async ({ ctx, input }) => toPartyDto(await updateParty(ctx, input))),
 
   upsertByExternalRef: procedure
     .meta({
+      rest: { method: 'PUT', path: '/parties/by-external-ref/{system}/{externalId}' },
       scope: 'parties:write',
       roles: OFFICE,
       description: "Create the party a system's id names, or update it with the given fields",
@@ -50,6 +66,7 @@ export const partiesRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/parties' },
       scope: 'parties:read',
       roles: EVERYONE,
       description: 'Parties newest first, optionally of one kind; keyset-paginated',
@@ -63,6 +80,7 @@ export const partiesRouter = router({
 
   search: procedure
     .meta({
+      rest: { method: 'GET', path: '/parties/search' },
       scope: 'parties:read',
       roles: EVERYONE,
       description: 'Parties newest first whose name holds every word, or with this organisation number',

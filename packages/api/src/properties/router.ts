@@ -15,6 +15,7 @@ import { getProperty, searchProperties, upsertPropertyAtomically } from './servi
 export const propertiesRouter = router({
   upsert: procedure
     .meta({
+      rest: { method: 'POST', path: '/properties' },
       scope: 'properties:write',
       roles: FIELD_AND_OFFICE,
       description: 'The property with this cadastre or share identity, created when there is none',
@@ -27,13 +28,19 @@ export const propertiesRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'properties:read', roles: EVERYONE, description: 'One property by id' })
+    .meta({
+      rest: { method: 'GET', path: '/properties/{id}' },
+      scope: 'properties:read',
+      roles: EVERYONE,
+      description: 'One property by id',
+    })
     .input(getPropertyInput)
     .output(propertySchema)
     .query(async ({ ctx, input }) => toPropertyDto(await getProperty(ctx.em, input.id))),
 
   search: procedure
     .meta({
+      rest: { method: 'GET', path: '/properties' },
       scope: 'properties:read',
       roles: EVERYONE,
       description: 'Properties newest first by address words, municipality, gnr and bnr; keyset-paginated',

@@ -34,6 +34,7 @@ import {
 export const reportsRouter = router({
   createDraft: procedure
     .meta({
+      rest: { method: 'POST', path: '/assignments/{assignmentId}/reports', status: 201 },
       scope: 'assignments:write',
       roles: REPORT_AUTHORS,
       ownAssignmentsForAppraisers: true,
@@ -45,6 +46,7 @@ export const reportsRouter = router({
 
   updateDraft: procedure
     .meta({
+      rest: { method: 'PATCH', path: '/reports/{id}' },
       scope: 'assignments:write',
       roles: REPORT_AUTHORS,
       ownAssignmentsForAppraisers: true,
@@ -56,6 +58,7 @@ export const reportsRouter = router({
 
   submit: procedure
     .meta({
+      rest: { method: 'POST', path: '/reports/{id}/submit' },
       scope: 'assignments:write',
       roles: REPORT_AUTHORS,
       ownAssignmentsForAppraisers: true,
@@ -67,6 +70,7 @@ export const reportsRouter = router({
 
   approve: procedure
     .meta({
+      rest: { method: 'POST', path: '/reports/{id}/approve' },
       scope: 'assignments:write',
       roles: REVIEWERS,
       description: 'Approve a submitted report; the reviewer is not its author',
@@ -77,6 +81,7 @@ export const reportsRouter = router({
 
   deliverRevision: procedure
     .meta({
+      rest: { method: 'POST', path: '/reports/{id}/deliver-revision' },
       scope: 'assignments:write',
       roles: REVIEWERS,
       description: 'Deliver an approved revision of a report whose assignment was already delivered',
@@ -87,6 +92,7 @@ export const reportsRouter = router({
 
   reject: procedure
     .meta({
+      rest: { method: 'POST', path: '/reports/{id}/reject' },
       scope: 'assignments:write',
       roles: REVIEWERS,
       description: 'Send a submitted or approved report back to draft, with a reason',
@@ -97,6 +103,7 @@ export const reportsRouter = router({
 
   revise: procedure
     .meta({
+      rest: { method: 'POST', path: '/reports/revisions', status: 201 },
       scope: 'assignments:write',
       roles: REPORT_AUTHORS,
       ownAssignmentsForAppraisers: true,
@@ -107,13 +114,19 @@ export const reportsRouter = router({
     .mutation(async ({ ctx, input }) => toReportDto(await reviseReport(ctx, input))),
 
   get: procedure
-    .meta({ scope: 'assignments:read', roles: EVERYONE, description: 'One report version by id' })
+    .meta({
+      rest: { method: 'GET', path: '/reports/{id}' },
+      scope: 'assignments:read',
+      roles: EVERYONE,
+      description: 'One report version by id',
+    })
     .input(getReportInput)
     .output(reportSchema)
     .query(async ({ ctx, input }) => toReportDto(await getReport(ctx.em, input.id))),
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/assignments/{assignmentId}/reports' },
       scope: 'assignments:read',
       roles: EVERYONE,
       description: "Every version of an assignment's report, first to last",

@@ -33,6 +33,7 @@ const invitation = ({ user, link }: InvitedUser) => ({
 export const usersRouter = router({
   create: procedure
     .meta({
+      rest: { method: 'POST', path: '/users', status: 201 },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description:
@@ -47,13 +48,19 @@ export const usersRouter = router({
     }),
 
   get: procedure
-    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'One user by id' })
+    .meta({
+      rest: { method: 'GET', path: '/users/{id}' },
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'One user by id',
+    })
     .input(userIdInput)
     .output(userSchema)
     .query(async ({ ctx, input }) => toUserDto(await getUser(ctx.em, input.id))),
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/users' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: 'Users newest first, keyset-paginated; filter by active or by a role',
@@ -67,6 +74,7 @@ export const usersRouter = router({
 
   update: procedure
     .meta({
+      rest: { method: 'PATCH', path: '/users/{id}' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: "Change a user's email, name, roles or appraiser at the version you read",
@@ -77,6 +85,7 @@ export const usersRouter = router({
 
   deactivate: procedure
     .meta({
+      rest: { method: 'POST', path: '/users/{id}/deactivate' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description: 'Deactivate a user and end their sessions at once; idempotent',
@@ -91,7 +100,12 @@ export const usersRouter = router({
     }),
 
   endSessions: procedure
-    .meta({ scope: 'admin', roles: ADMIN_ONLY, description: 'End every open session of a user; says how many' })
+    .meta({
+      rest: { method: 'POST', path: '/users/{id}/end-sessions' },
+      scope: 'admin',
+      roles: ADMIN_ONLY,
+      description: 'End every open session of a user; says how many',
+    })
     .input(userIdInput)
     .output(endSessionsOutput)
     .mutation(async ({ ctx, input }) => {
@@ -101,6 +115,7 @@ export const usersRouter = router({
 
   sendSetPasswordLink: procedure
     .meta({
+      rest: { method: 'POST', path: '/users/{id}/set-password-link' },
       scope: 'admin',
       roles: ADMIN_ONLY,
       description:

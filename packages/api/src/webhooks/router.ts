@@ -42,6 +42,7 @@ const withSecret = ({ endpoint, secret }: Awaited<ReturnType<typeof createWebhoo
 export const webhooksRouter = router({
   create: procedure
     .meta({
+      rest: { method: 'POST', path: '/webhooks', status: 201 },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'Register a webhook endpoint; the answer holds its signing secret (read it again with getSecret)',
@@ -52,6 +53,7 @@ export const webhooksRouter = router({
 
   list: procedure
     .meta({
+      rest: { method: 'GET', path: '/webhooks' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'Webhook endpoints newest first, keyset-paginated',
@@ -65,6 +67,7 @@ export const webhooksRouter = router({
 
   get: procedure
     .meta({
+      rest: { method: 'GET', path: '/webhooks/{id}' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'One webhook endpoint by id (without its secret)',
@@ -75,6 +78,7 @@ export const webhooksRouter = router({
 
   getSecret: procedure
     .meta({
+      rest: { method: 'GET', path: '/webhooks/{id}/secret' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: "An endpoint's signing secret, and the one before it while it still signs",
@@ -85,6 +89,7 @@ export const webhooksRouter = router({
 
   update: procedure
     .meta({
+      rest: { method: 'PATCH', path: '/webhooks/{id}' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'Change the URL, event types or enabled flag of an endpoint at the version you read',
@@ -94,7 +99,12 @@ export const webhooksRouter = router({
     .mutation(async ({ ctx, input }) => toWebhookEndpointDto(await updateWebhook(ctx, input))),
 
   delete: procedure
-    .meta({ scope: 'webhooks:manage', roles: ADMIN_ONLY, description: 'Delete an endpoint with its delivery log' })
+    .meta({
+      rest: { method: 'DELETE', path: '/webhooks/{id}' },
+      scope: 'webhooks:manage',
+      roles: ADMIN_ONLY,
+      description: 'Delete an endpoint with its delivery log',
+    })
     .input(deleteWebhookInput)
     .output(deletedWebhookSchema)
     .mutation(async ({ ctx, input }) => {
@@ -104,6 +114,7 @@ export const webhooksRouter = router({
 
   rotateSecret: procedure
     .meta({
+      rest: { method: 'POST', path: '/webhooks/{id}/rotate-secret' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'A new signing secret, in the answer; the old one also signs for 24 hours',
@@ -114,6 +125,7 @@ export const webhooksRouter = router({
 
   deliveries: procedure
     .meta({
+      rest: { method: 'GET', path: '/webhook-deliveries' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: "An endpoint's deliveries with their attempts, newest event first, keyset-paginated",
@@ -128,6 +140,7 @@ export const webhooksRouter = router({
 
   redeliver: procedure
     .meta({
+      rest: { method: 'POST', path: '/webhook-deliveries/{deliveryId}/redeliver' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'Send a delivery again now, starting its retry schedule over',
@@ -138,6 +151,7 @@ export const webhooksRouter = router({
 
   recover: procedure
     .meta({
+      rest: { method: 'POST', path: '/webhooks/{endpointId}/recover' },
       scope: 'webhooks:manage',
       roles: ADMIN_ONLY,
       description: 'Send again every event since a time that the endpoint subscribes to',
