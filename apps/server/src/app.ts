@@ -11,6 +11,7 @@ import {
 import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { API_REFERENCE_PATH, apiReference } from './api-reference';
 import { authRoutes } from './auth-routes';
 import { EXPORT_NDJSON_PATH, EXPORT_NDJSON_REST_PATH, exportNdjson } from './export-ndjson';
 import { refuse } from './http-refusal';
@@ -162,6 +163,7 @@ export function createApp(
   });
 
   app.all(['/healthz', '/readyz', EXPORT_NDJSON_PATH, EXPORT_NDJSON_REST_PATH, METRICS_PATH, OPENAPI_PATH], getOnly);
+  app.use(API_REFERENCE_PATH, apiReference());
 
   app.use('/auth', authRoutes(platform, options.corsOrigins));
   app.use('/auth', oidcRoutes(platform, options.oidc ?? null));

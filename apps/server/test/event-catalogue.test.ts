@@ -154,7 +154,7 @@ describe('the event catalogue', () => {
   it('is in the OpenAPI document: a webhook per event type, with the data schema of its entity', async () => {
     const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
       webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: unknown }> } } }>;
-      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; $ref?: string }> };
     };
     expect(Object.keys(document.webhooks).sort()).toEqual([...EVENT_TYPE_NAMES].sort());
     expect(
@@ -165,7 +165,11 @@ describe('the event catalogue', () => {
         data: { $ref: '#/components/schemas/EventData_inspection' },
       },
     });
-    expect(Object.keys(document.components.schemas.EventData_inspection?.properties ?? {})).toContain('previousTimes');
+    // The payload is a named schema (Inspection) or its alias: follow the reference.
+    const schemas = document.components.schemas;
+    let inspection = schemas.EventData_inspection;
+    while (inspection?.$ref) inspection = schemas[String(inspection.$ref).split('/').pop() as string];
+    expect(Object.keys(inspection?.properties ?? {})).toContain('previousTimes');
   });
 
   it('describes the webhook bodies', () => {

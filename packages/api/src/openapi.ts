@@ -102,7 +102,7 @@ const PROBLEM_SCHEMA: JsonSchema = {
     detail: {
       type: 'string',
       description: 'What went wrong, for a person to read',
-      examples: ['The assignment is at version 3, not 2: read it again and retry'],
+      examples: ['Assignment 2026-000003 is at version 3, not 2; fetch it again and reapply the change'],
     },
     instance: { type: 'string', description: 'The path that was called', examples: ['/api/v1/assignments/01a2…'] },
     errorCode: { type: 'string', enum: [...ERROR_CODES], description: 'The stable domain code' },
@@ -182,7 +182,20 @@ function withoutFields(schema: JsonSchema, names: readonly string[]): JsonSchema
   const properties = { ...((schema.properties ?? {}) as Record<string, unknown>) };
   for (const name of names) delete properties[name];
   const required = ((schema.required ?? []) as string[]).filter((name) => !names.includes(name));
-  return { ...schema, properties, ...(required.length > 0 ? { required } : { required: undefined }) };
+  // A whole-input example names the path values too; in the body they would be refused.
+  const examples = Array.isArray(schema.examples)
+    ? schema.examples.map((example) =>
+        typeof example === 'object' && example !== null
+          ? Object.fromEntries(Object.entries(example).filter(([key]) => !names.includes(key)))
+          : example,
+      )
+    : undefined;
+  return {
+    ...schema,
+    properties,
+    ...(required.length > 0 ? { required } : { required: undefined }),
+    ...(examples ? { examples } : {}),
+  };
 }
 
 function parameterFor(operation: RestOperation, name: string, location: 'path' | 'query') {

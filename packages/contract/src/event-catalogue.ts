@@ -19,13 +19,15 @@ import { reportSchema } from './report';
 import { userSchema } from './user';
 
 /** An API client as its events show it: no key, no key prefix (events need only events:read). */
-export const apiClientEventDataSchema = z.object({
-  id: idSchema,
-  name: z.string(),
-  scopes: z.array(scopeSchema),
-  createdAt: timestampSchema,
-  revokedAt: timestampSchema.nullable(),
-});
+export const apiClientEventDataSchema = z
+  .object({
+    id: idSchema.describe("The API client's id."),
+    name: z.string().meta({ description: 'Its name.', examples: ['CRM-integrasjon'] }),
+    scopes: z.array(scopeSchema).describe('What its key may do.'),
+    createdAt: timestampSchema.describe('When it was made.'),
+    revokedAt: timestampSchema.nullable().describe('When its key was revoked; null while it works.'),
+  })
+  .meta({ description: 'An API client as its events show it: no key, no key prefix.' });
 
 /** The `data` of an event by its entity type: the entity as the API answers it right after the change. */
 export const EVENT_DATA_SCHEMAS = {
@@ -39,7 +41,7 @@ export const EVENT_DATA_SCHEMAS = {
   user: userSchema,
   api_client: apiClientEventDataSchema,
   // No endpoint DTO: it would carry the URL, which only webhooks:manage may read.
-  webhook_endpoint: z.object({}).strict(),
+  webhook_endpoint: z.object({}).strict().describe('Always `{}`: the endpoint is not shown in events.'),
 } as const satisfies Record<EventEntityType, z.ZodType>;
 
 const entityOf = (type: EventType) => EVENT_TYPES[type].entityType;
@@ -56,11 +58,20 @@ function nonEmpty<T>(items: T[]): [T, ...T[]] {
   return [first, ...rest];
 }
 
+const typeOf = (type: EventType) => z.literal(type).describe(`The event type: always \`${type}\`.`);
+const dataOf = (type: EventType) => {
+  const entityType = entityOf(type);
+  const schema = EVENT_DATA_SCHEMAS[entityType];
+  if (entityType === 'webhook_endpoint') return schema;
+  const entity = entityType === 'api_client' ? 'API client' : entityType;
+  return schema.describe(`The ${entity} as the API would have returned it right after the change.`);
+};
+
 const eventVariants = variants((type) => ({
   ...eventEnvelopeSchema.shape,
-  type: z.literal(type),
-  entityType: z.literal(entityOf(type)),
-  data: EVENT_DATA_SCHEMAS[entityOf(type)],
+  type: typeOf(type),
+  entityType: z.literal(entityOf(type)).describe(`The kind of entity that changed: always \`${entityOf(type)}\`.`),
+  data: dataOf(type),
 }));
 
 /**
@@ -72,10 +83,9 @@ const eventVariants = variants((type) => ({
 export const catalogueEventSchema = z.discriminatedUnion('type', nonEmpty(eventVariants));
 
 const payloadVariants = variants((type) => ({
-  type: z.literal(type),
-  /** When the event happened. */
-  timestamp: timestampSchema,
-  data: EVENT_DATA_SCHEMAS[entityOf(type)],
+  type: typeOf(type),
+  timestamp: timestampSchema.describe("When the event happened: the event's `occurredAt`."),
+  data: dataOf(type),
 }));
 
 /** The body of a webhook delivery, by event type. */

@@ -4,7 +4,14 @@ import type { EVENT_DATA_SCHEMAS } from './event-catalogue';
 import { type EventEntityTypeOf, type EventType, eventTypesOfPattern } from './event-types';
 
 /** A position in the event log: the sequence of the last event seen, 0 for the beginning. */
-const sequenceSchema = z.number().int().min(0);
+const sequenceSchema = z
+  .number()
+  .int()
+  .min(0)
+  .meta({
+    description: 'A position in the event log: the sequence of the last event seen, 0 for the beginning.',
+    examples: [10452],
+  });
 
 /**
  * An event type of the catalogue (`EVENT_TYPES`, e.g. `assignment.status_changed`), or
@@ -23,27 +30,71 @@ export const eventTypePatternSchema = z
       message: `Unknown event type '${pattern}': the event types are listed in docs/events.md (EVENT_TYPES), and <entity>.* names every event of an entity, e.g. assignment.*`,
       params: { errorCode: 'UNKNOWN_EVENT_TYPE' },
     });
+  })
+  .meta({
+    description:
+      'An event type of the catalogue (docs/events.md), e.g. assignment.status_changed, or `<entity>.*` for every event of an entity type, e.g. assignment.*. Anything else is refused with UNKNOWN_EVENT_TYPE.',
+    examples: ['assignment.status_changed', 'assignment.*'],
   });
 
 /** One change, as it was committed: the entity's DTO after it, the field diff, who and why. */
-export const eventEnvelopeSchema = z.object({
-  /** Strictly increasing in commit order, without gaps: pass it as `after` to resume. */
-  sequence: z.number().int().positive(),
-  id: idSchema,
-  type: z.string(),
-  entityType: z.string(),
-  entityId: idSchema,
-  /** The entity as the API would have returned it right after the change. */
-  data: z.unknown(),
-  changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
-  reason: z.string().nullable(),
-  /** The API client that made the change (`id`), or the signed-in person (`id` null, their name). */
-  actor: z.object({ id: idSchema.nullable(), name: z.string() }),
-  /** The person who made it: signed in, or acted for by the API client; null for an API client alone. */
-  user: z.object({ id: idSchema, name: z.string() }).nullable(),
-  requestId: z.string().nullable(),
-  occurredAt: timestampSchema,
-});
+export const eventEnvelopeSchema = z
+  .object({
+    sequence: z
+      .number()
+      .int()
+      .positive()
+      .meta({
+        description: 'Strictly increasing in commit order, without gaps: pass it as `after` to resume.',
+        examples: [10452],
+      }),
+    id: idSchema.describe("The event's id."),
+    type: z.string().meta({ description: 'The event type (docs/events.md).', examples: ['assignment.status_changed'] }),
+    entityType: z.string().meta({ description: 'The kind of entity that changed.', examples: ['assignment'] }),
+    entityId: idSchema.describe('The entity that changed.'),
+    data: z
+      .unknown()
+      .describe('The entity as the API would have returned it right after the change (by `entityType`).'),
+    changes: z
+      .record(
+        z.string(),
+        z.object({
+          from: z.unknown().describe('The value before.'),
+          to: z.unknown().describe('The value after.'),
+        }),
+      )
+      .meta({
+        description: 'Field by field, `{ from, to }`, of what the change did.',
+        examples: [{ status: { from: 'confirmed', to: 'inspection_booked' } }],
+      }),
+    reason: z
+      .string()
+      .nullable()
+      .describe('Why, where the caller gave a reason (status changes, rejections, cancellations); null otherwise.'),
+    actor: z
+      .object({
+        id: idSchema.nullable().describe('The API client; null for a signed-in person.'),
+        name: z.string().meta({ description: "The API client's or the person's name.", examples: ['Kari Nordmann'] }),
+      })
+      .describe('The API client that made the change (`id`), or the signed-in person (`id` null, their name).'),
+    user: z
+      .object({
+        id: idSchema.describe("The person's user id."),
+        name: z.string().meta({ description: "The person's name.", examples: ['Kari Nordmann'] }),
+      })
+      .nullable()
+      .describe('The person who made it: signed in, or acted for by the API client; null for an API client alone.'),
+    requestId: z
+      .string()
+      .nullable()
+      .describe('The `X-Request-Id` of the call that made the change; null when unknown.'),
+    occurredAt: timestampSchema.describe('When the change was committed.'),
+  })
+  .meta({
+    id: 'Event',
+    description:
+      'One change, as it was committed: the entity after it (`data`), the field diff, who and why. `type` says what happened; docs/events.md lists every type.',
+  });
 
 /**
  * An event on the wire. Its type is the catalogue's union (narrowed by `type`),
@@ -66,26 +117,44 @@ export const eventSchema = eventEnvelopeSchema as unknown as z.ZodType<
 >;
 
 const eventFilters = {
-  /** Only events after this sequence. */
-  after: sequenceSchema.optional(),
-  /** Only events of these types (or `<entity>.*` patterns). */
-  types: z.array(eventTypePatternSchema).min(1).max(50).optional(),
+  after: sequenceSchema
+    .optional()
+    .describe('Only events after this sequence; 0 for every event from the beginning of the log.'),
+  types: z
+    .array(eventTypePatternSchema)
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({
+      description: 'Only events of these types (or `<entity>.*` patterns), 1–50 of them.',
+      examples: [['assignment.*', 'report.delivered']],
+    }),
 };
 
 /** Events in sequence order, for pull-based sync. */
 export const listEventsInput = z
   .object({
     ...eventFilters,
-    entityId: idSchema.optional(),
-    limit: z.number().int().min(1).max(500).default(100),
+    entityId: idSchema.optional().describe('Only events of this entity.'),
+    limit: z.number().int().min(1).max(500).default(100).describe('At most this many events, 1–500; default 100.'),
   })
+  .meta({ description: 'Events in sequence order, for pull-based sync.' })
   .prefault({});
 
 /**
  * `nextAfter` is the `after` of the next page while more events match now, and null once the
  * caller has caught up; to poll later, pass the sequence of the last event it received.
  */
-export const eventPageSchema = z.object({ items: z.array(eventSchema), nextAfter: sequenceSchema.nullable() });
+export const eventPageSchema = z
+  .object({
+    items: z.array(eventSchema).describe('The events, in sequence order.'),
+    nextAfter: sequenceSchema
+      .nullable()
+      .describe(
+        'The `after` of the next page while more events match now; null once caught up (to poll later, pass the sequence of the last event received).',
+      ),
+  })
+  .meta({ id: 'EventPage', description: 'Events in sequence order, and where to go on from.' });
 
 /**
  * Live events. Without `after` the stream starts at the end of the log; with it, every event
@@ -98,7 +167,16 @@ export const subscribeEventsInput = z
     lastEventId: z
       .string()
       .regex(/^\d{1,15}$/, 'Expected the sequence of an event')
-      .nullish(),
+      .nullish()
+      .meta({
+        description:
+          'Set by the client when it reconnects: the sequence of the last event it received, as a string; wins over `after`.',
+        examples: ['10452'],
+      }),
+  })
+  .meta({
+    description:
+      'Live events. Without `after` the stream starts at the end of the log; with it, every event after that sequence is replayed first.',
   })
   .prefault({});
 

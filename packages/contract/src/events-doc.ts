@@ -6,6 +6,8 @@ import { EVENT_ENTITY_TYPES, EVENT_TYPE_NAMES, EVENT_TYPES, type EventEntityType
 // the file and the catalogue part: the list of event types cannot go stale.
 
 type JsonSchema = {
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
   type?: string | string[];
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
@@ -18,12 +20,27 @@ type JsonSchema = {
   description?: string;
 };
 
-function typeName(schema: JsonSchema): string {
+type Defs = Record<string, JsonSchema>;
+
+/** The name a `$ref` into `$defs` points at, e.g. `Assignment` for `#/$defs/Assignment`. */
+const refName = (ref: string) => ref.replace(/^#\/\$defs\//, '');
+
+/**
+ * A schema with its `$ref` followed: zod pulls every named schema (`.meta({ id })`) out to
+ * `$defs`, the entity itself included, and refers to it from where it is used.
+ */
+function resolved(schema: JsonSchema, defs: Defs): JsonSchema {
+  const target = schema.$ref === undefined ? undefined : defs[refName(schema.$ref)];
+  return target ? resolved(target, defs) : schema;
+}
+
+function typeName(field: JsonSchema, defs: Defs): string {
+  const schema = resolved(field, defs);
   const union = schema.anyOf ?? schema.oneOf;
-  if (union) return [...new Set(union.map(typeName))].join(' \\| ');
+  if (union) return [...new Set(union.map((option) => typeName(option, defs)))].join(' \\| ');
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(', ');
-  if (schema.type === 'array') return `${schema.items ? typeName(schema.items) : 'value'}[]`;
+  if (schema.type === 'array') return `${schema.items ? typeName(schema.items, defs) : 'value'}[]`;
   if (schema.properties) return 'object';
   if (Array.isArray(schema.type)) return schema.type.join(' \\| ');
   if (schema.format === 'date-time') return 'timestamp';
@@ -34,16 +51,27 @@ function typeName(schema: JsonSchema): string {
 const oneLine = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 
 function fieldRows(entityType: EventEntityType): string[] {
-  const schema = z.toJSONSchema(EVENT_DATA_SCHEMAS[entityType], { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+  const root = z.toJSONSchema(EVENT_DATA_SCHEMAS[entityType], { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+  const defs = root.$defs ?? {};
+  const schema = resolved(root, defs);
   const fields = Object.entries(schema.properties ?? {});
   if (fields.length === 0) return ['`data` is `{}`.'];
   const required = new Set(schema.required ?? []);
+  const name = root.$ref === undefined ? undefined : refName(root.$ref);
   return [
+    ...(schema.description || name
+      ? [
+          [oneLine(schema.description), name ? `The OpenAPI document calls it \`${name}\`.` : '']
+            .filter(Boolean)
+            .join(' '),
+          '',
+        ]
+      : []),
     '| Field | Type | Notes |',
     '| ----- | ---- | ----- |',
     ...fields.map(
-      ([name, field]) =>
-        `| \`${name}\` | ${typeName(field)}${required.has(name) ? '' : ' (optional)'} | ${oneLine(field.description)} |`,
+      ([field, fieldSchema]) =>
+        `| \`${field}\` | ${typeName(fieldSchema, defs)}${required.has(field) ? '' : ' (optional)'} | ${oneLine(fieldSchema.description)} |`,
     ),
   ];
 }

@@ -14,6 +14,7 @@ export * from './history';
 export * from './identifiers';
 export * from './inspection';
 export * from './lifecycle';
+export * from './named-schemas';
 export * from './note';
 export * from './party';
 export * from './property';
