@@ -15,10 +15,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '@takst/api';
-import pg from 'pg';
 import { createLogger, loadConfig, startServer } from '../src/index';
 import { type OpenApiDocument, openApiReference, waitForReference } from '../test/support/api-reference-page';
 import { launchChromium } from '../test/support/chromium';
+import { createScratchDatabase } from '../test/support/scratch-database';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const OUTPUT = path.join(repoRoot, 'docs/images/api-reference.png');
@@ -28,30 +28,14 @@ interface Target {
   close(): Promise<void>;
 }
 
-async function onAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A server of our own, on a database nobody else uses, gone again after. */
 async function startOwnServer(): Promise<Target> {
   const adminUrl = process.env.DATABASE_URL;
-  const name = `takst_docs_${process.pid}_${randomBytes(4).toString('hex')}`;
   const dataDir = path.join(repoRoot, '.data', `docs-screenshot-${process.pid}`);
-  let databaseUrl: string | undefined;
-  if (adminUrl) {
-    await onAdmin(adminUrl, (client) => client.query(`create database ${name}`));
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
+  const scratch = adminUrl ? await createScratchDatabase(adminUrl, 'takst_docs') : null;
+  const databaseUrl = scratch?.url;
   const cleanUp = async () => {
-    if (adminUrl) await onAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+    if (scratch) await scratch.drop();
     else await rm(dataDir, { recursive: true, force: true });
   };
   const config = loadConfig({

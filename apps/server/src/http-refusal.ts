@@ -49,7 +49,13 @@ export function problemHeaders(problem: Problem): Record<string, string> {
   return typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
 }
 
-export function writeProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> = {}): void {
+/** Writes a problem answer; `send` sends the body and ends the answer (a refused upload reads on first). */
+export function writeProblem(
+  res: ServerResponse,
+  problem: Problem,
+  headers: Record<string, string> = {},
+  send: (text: string) => void = (text) => res.end(text),
+): void {
   const text = JSON.stringify(problem);
   res.writeHead(problem.status, {
     ...problemHeaders(problem),
@@ -57,7 +63,7 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers: Rec
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(text),
   });
-  res.end(text);
+  send(text);
 }
 
 /** A refusal's status and problem body. */
@@ -76,7 +82,7 @@ export function refusalBody(error: DomainError, requestId: string | null, instan
 /** A refusal as problem details. */
 export function refuse(res: Response, error: DomainError): void {
   const { body } = refusalBody(error, res.locals.requestId ?? null, res.req?.originalUrl?.split('?', 1)[0]);
-  if (error.errorCode === 'SIGN_IN_THROTTLED' && body.retryAfterSeconds === undefined) body.retryAfterSeconds = 1;
-  if (error.errorCode === 'RATE_LIMITED' && body.retryAfterSeconds === undefined) body.retryAfterSeconds = 1;
+  const saysWhenToComeBack = error.errorCode === 'SIGN_IN_THROTTLED' || error.errorCode === 'RATE_LIMITED';
+  if (saysWhenToComeBack && body.retryAfterSeconds === undefined) body.retryAfterSeconds = 1;
   writeProblem(res, body);
 }

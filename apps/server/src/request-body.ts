@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { TRPCError } from '@trpc/server';
+import { PROBLEM_CONTENT_TYPE, problemOf } from './http-refusal';
 
 /**
  * How much a refused upload may still send, and for how long, after its answer went out. Closing
@@ -112,18 +113,14 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   answered.add(socket);
   const requestId = randomUUID();
-  // Problem details, as every refusal outside /trpc (http-refusal.ts); written by hand, as there is no response object.
-  const body = JSON.stringify({
-    type: 'urn:takst:error:BAD_REQUEST',
-    title: 'Request Header Fields Too Large',
-    status: 431,
-    detail: HEAD_TOO_LARGE,
-    errorCode: 'BAD_REQUEST',
-    code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
-    requestId,
-  });
+  // Problem details, as every refusal outside /trpc; written to the socket, as there is no response object.
+  const problem = problemOf(
+    { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE', httpStatus: 431, errorCode: 'BAD_REQUEST', requestId },
+    HEAD_TOO_LARGE,
+  );
+  const body = JSON.stringify(problem);
   socket.write(
-    `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/problem+json\r\n` +
+    `HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
   discardThen(socket, () => socket.end());

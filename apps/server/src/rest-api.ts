@@ -65,8 +65,8 @@ export function createRestApi(options: RestApiOptions) {
 
   async function inputOf(req: IncomingMessage, operation: RestOperation, values: Record<string, string>, url: URL) {
     if (!BODY_METHODS.has(operation.method)) {
-      const input = inputOfQuery(operation, values, url.searchParams, STREAM_PARAMETERS(operation));
-      return operation.type === 'subscription' ? withLastEventId(req, url, input) : input;
+      if (operation.type !== 'subscription') return inputOfQuery(operation, values, url.searchParams);
+      return withLastEventId(req, url, inputOfQuery(operation, values, url.searchParams, STREAM_PARAMETERS));
     }
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !isJsonContentType(contentType)) {
@@ -121,14 +121,7 @@ export function createRestApi(options: RestApiOptions) {
       headers.allow = (error.details.allowed as string[]).join(', ');
     }
     if (error.code === 'PAYLOAD_TOO_LARGE') {
-      const text = JSON.stringify(problem);
-      res.writeHead(problem.status, {
-        ...headers,
-        'content-type': 'application/problem+json',
-        'content-length': Buffer.byteLength(text),
-        connection: 'close',
-      });
-      endAfterBody(req, res, text);
+      writeProblem(res, problem, { ...headers, connection: 'close' }, (text) => endAfterBody(req, res, text));
       return;
     }
     writeProblem(res, problem, headers);
@@ -202,8 +195,7 @@ export function createRestApi(options: RestApiOptions) {
 }
 
 /** A subscription's resume point travels as `Last-Event-ID` (or `lastEventId` in the query). */
-const STREAM_PARAMETERS = (operation: RestOperation): ReadonlySet<string> =>
-  operation.type === 'subscription' ? new Set(['lastEventId']) : new Set();
+const STREAM_PARAMETERS: ReadonlySet<string> = new Set(['lastEventId']);
 
 function withLastEventId(req: IncomingMessage, url: URL, input: unknown): unknown {
   const header = req.headers['last-event-id'];

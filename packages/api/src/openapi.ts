@@ -11,7 +11,7 @@ import {
 import { ERROR_CODES } from '@takst/contract/enums';
 import { z } from 'zod';
 import { AUTHENTICATED } from './auth/scopes';
-import { type RestOperation, restOperations } from './rest/routes';
+import { parameterKindOf, type RestOperation, restOperations } from './rest/routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -198,21 +198,26 @@ function withoutFields(schema: JsonSchema, names: readonly string[]): JsonSchema
   };
 }
 
-function parameterFor(operation: RestOperation, name: string, location: 'path' | 'query') {
-  const field = operation.fields.find((each) => each.name === name);
-  const schema = field ? (relinked(field.schema) as JsonSchema) : { type: 'string' };
+/** A path or query parameter from its field's JSON Schema, whose description moves to the parameter. */
+function parameterOf(name: string, location: 'path' | 'query', required: boolean, schema: JsonSchema) {
   const { description, ...rest } = schema;
   return {
     name,
     in: location,
-    required: location === 'path' || (field?.required ?? false),
+    required,
     ...(typeof description === 'string' ? { description } : {}),
     schema: rest,
-    ...(field?.kind === 'array' ? { style: 'form', explode: true } : {}),
+    ...(parameterKindOf(schema) === 'array' ? { style: 'form', explode: true } : {}),
   };
 }
 
-function errorResponses(operation: RestOperation): Record<string, unknown> {
+function parameterFor(operation: RestOperation, name: string, location: 'path' | 'query') {
+  const field = operation.fields.find((each) => each.name === name);
+  const schema = field ? (relinked(field.schema) as JsonSchema) : { type: 'string' };
+  return parameterOf(name, location, location === 'path' || (field?.required ?? false), schema);
+}
+
+function errorResponses(operation: Pick<RestOperation, 'pathParameters' | 'type'>): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     '400': { $ref: '#/components/responses/BadRequest' },
     '401': { $ref: '#/components/responses/Unauthenticated' },
@@ -290,24 +295,13 @@ function operationObject(operation: RestOperation, components: Components): Json
 function exportNdjsonOperation(components: Components): JsonSchema {
   const filters = components.schemaOf(exportFiltersSchema, 'input');
   const properties = (filters.properties ?? {}) as Record<string, JsonSchema>;
-  const parameters = Object.entries(properties).map(([name, schema]) => {
-    const { description, ...rest } = schema;
-    return {
-      name,
-      in: 'query',
-      required: false,
-      ...(typeof description === 'string' ? { description } : {}),
-      schema: rest,
-      ...(rest.type === 'array' ? { style: 'form', explode: true } : {}),
-    };
-  });
-  parameters.push({
-    name: 'continuation',
-    in: 'query',
-    required: false,
-    description: 'Where an interrupted export goes on from: `<updatedAt>_<id>` of the last line received',
-    schema: components.schemaOf(exportContinuationSchema, 'input'),
-  });
+  const parameters = Object.entries(properties).map(([name, schema]) => parameterOf(name, 'query', false, schema));
+  parameters.push(
+    parameterOf('continuation', 'query', false, {
+      ...components.schemaOf(exportContinuationSchema, 'input'),
+      description: 'Where an interrupted export goes on from: `<updatedAt>_<id>` of the last line received',
+    }),
+  );
   return {
     operationId: 'assignments_exportNdjson',
     tags: ['assignments'],
@@ -325,11 +319,7 @@ function exportNdjsonOperation(components: Components): JsonSchema {
           },
         },
       },
-      '400': { $ref: '#/components/responses/BadRequest' },
-      '401': { $ref: '#/components/responses/Unauthenticated' },
-      '403': { $ref: '#/components/responses/Forbidden' },
-      '429': { $ref: '#/components/responses/RateLimited' },
-      default: { $ref: '#/components/responses/Problem' },
+      ...errorResponses({ pathParameters: [], type: 'query' }),
     },
   };
 }

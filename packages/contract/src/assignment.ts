@@ -5,6 +5,7 @@ import {
   idSchema,
   pageOf,
   paginationInput,
+  searchTextSchema,
   timestampSchema,
   versionSchema,
   withoutNationalId,
@@ -192,16 +193,10 @@ export const listAssignmentsInput = z
       .optional()
       .describe('Only assignments due before this date (exclusive), YYYY-MM-DD; those without a due date never match.'),
     updatedSince: timestampSchema.optional().describe('Only assignments changed at or after this time.'),
-    q: z
-      .string()
-      .trim()
-      .min(2)
-      .max(200)
-      .optional()
-      .meta({
-        description: 'Free text over reference, address and client name, 2–200 characters; every word must match.',
-        examples: ['Thereses gate'],
-      }),
+    q: searchTextSchema.optional().meta({
+      description: 'Free text over reference, address and client name, 2–200 characters; every word must match.',
+      examples: ['Thereses gate'],
+    }),
     sort: z
       .enum(ASSIGNMENT_SORT_FIELDS)
       .default('createdAt')

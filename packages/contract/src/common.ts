@@ -131,3 +131,40 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
       .nullable()
       .describe('Pass it as `cursor` to get the next page; null on the last page. Opaque: do not parse it.'),
   });
+
+/** Free text for a search, trimmed, 2–200 characters. */
+export const searchTextSchema = z.string().trim().min(2).max(200);
+
+// Who made a change and from which call: the same in the event log and the audit log.
+export const changeActorSchema = z
+  .object({
+    id: idSchema.nullable().describe('The API client; null for a signed-in person.'),
+    name: z.string().meta({ description: "The API client's or the person's name.", examples: ['Kari Nordmann'] }),
+  })
+  .describe('The API client that made the change (`id`), or the signed-in person (`id` null, their name).');
+
+export const changeUserSchema = z
+  .object({
+    id: idSchema.describe("The person's user id."),
+    name: z.string().meta({ description: "The person's name.", examples: ['Kari Nordmann'] }),
+  })
+  .nullable()
+  .describe('The person who made it: signed in, or acted for by the API client; null for an API client alone.');
+
+export const changeRequestIdSchema = z
+  .string()
+  .nullable()
+  .describe('The `X-Request-Id` of the call that made the change; null when unknown.');
+
+export const fieldChangesSchema = z
+  .record(
+    z.string(),
+    z.object({
+      from: z.unknown().describe('The value before.'),
+      to: z.unknown().describe('The value after.'),
+    }),
+  )
+  .meta({
+    description: 'Field by field, `{ from, to }`, of what the change did.',
+    examples: [{ status: { from: 'confirmed', to: 'inspection_booked' } }],
+  });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, timestampSchema } from './common';
+import {
+  changeActorSchema,
+  changeRequestIdSchema,
+  changeUserSchema,
+  fieldChangesSchema,
+  idSchema,
+  timestampSchema,
+} from './common';
 import type { EVENT_DATA_SCHEMAS } from './event-catalogue';
 import { type EventEntityTypeOf, type EventType, eventTypesOfPattern } from './event-types';
 
@@ -55,39 +62,14 @@ export const eventEnvelopeSchema = z
     data: z
       .unknown()
       .describe('The entity as the API would have returned it right after the change (by `entityType`).'),
-    changes: z
-      .record(
-        z.string(),
-        z.object({
-          from: z.unknown().describe('The value before.'),
-          to: z.unknown().describe('The value after.'),
-        }),
-      )
-      .meta({
-        description: 'Field by field, `{ from, to }`, of what the change did.',
-        examples: [{ status: { from: 'confirmed', to: 'inspection_booked' } }],
-      }),
+    changes: fieldChangesSchema,
     reason: z
       .string()
       .nullable()
       .describe('Why, where the caller gave a reason (status changes, rejections, cancellations); null otherwise.'),
-    actor: z
-      .object({
-        id: idSchema.nullable().describe('The API client; null for a signed-in person.'),
-        name: z.string().meta({ description: "The API client's or the person's name.", examples: ['Kari Nordmann'] }),
-      })
-      .describe('The API client that made the change (`id`), or the signed-in person (`id` null, their name).'),
-    user: z
-      .object({
-        id: idSchema.describe("The person's user id."),
-        name: z.string().meta({ description: "The person's name.", examples: ['Kari Nordmann'] }),
-      })
-      .nullable()
-      .describe('The person who made it: signed in, or acted for by the API client; null for an API client alone.'),
-    requestId: z
-      .string()
-      .nullable()
-      .describe('The `X-Request-Id` of the call that made the change; null when unknown.'),
+    actor: changeActorSchema,
+    user: changeUserSchema,
+    requestId: changeRequestIdSchema,
     occurredAt: timestampSchema.describe('When the change was committed.'),
   })
   .meta({

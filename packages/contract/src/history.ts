@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { assignmentStatusSchema } from './assignment';
-import { idSchema, pageOf, paginationInput, timestampSchema } from './common';
+import {
+  changeActorSchema,
+  changeRequestIdSchema,
+  changeUserSchema,
+  fieldChangesSchema,
+  idSchema,
+  pageOf,
+  paginationInput,
+  timestampSchema,
+} from './common';
 
 const inspectionTimes = z.object({
   startsAt: timestampSchema.describe('When the visit starts.'),
@@ -107,32 +116,10 @@ export const auditEntrySchema = z
     entityType: z.string().meta({ description: 'The kind of entity that changed.', examples: ['assignment'] }),
     entityId: idSchema.describe('The entity that changed.'),
     action: z.string().meta({ description: 'What was done to it.', examples: ['status_changed'] }),
-    actor: z
-      .object({
-        id: idSchema.nullable().describe('The API client; null for a signed-in person.'),
-        name: z.string().meta({ description: "The API client's or the person's name.", examples: ['Kari Nordmann'] }),
-      })
-      .describe('The API client that made the change (`id`), or the signed-in person (`id` null, their name).'),
-    user: z
-      .object({
-        id: idSchema.describe("The person's user id."),
-        name: z.string().meta({ description: "The person's name.", examples: ['Kari Nordmann'] }),
-      })
-      .nullable()
-      .describe('The person who made it: signed in, or acted for by the API client; null for an API client alone.'),
-    requestId: z
-      .string()
-      .nullable()
-      .describe('The `X-Request-Id` of the call that made the change; null when unknown.'),
-    changes: z
-      .record(
-        z.string(),
-        z.object({ from: z.unknown().describe('What it was.'), to: z.unknown().describe('What it became.') }),
-      )
-      .meta({
-        description: 'Field by field, what it was and what it became.',
-        examples: [{ status: { from: 'confirmed', to: 'inspection_booked' } }],
-      }),
+    actor: changeActorSchema,
+    user: changeUserSchema,
+    requestId: changeRequestIdSchema,
+    changes: fieldChangesSchema,
     occurredAt: timestampSchema.describe('When the change was committed.'),
   })
   .meta({ id: 'AuditEntry', description: 'One audited change: what changed, who did it, and when.' });

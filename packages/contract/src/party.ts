@@ -8,6 +8,7 @@ import {
   pageOf,
   paginationInput,
   phoneSchema,
+  searchTextSchema,
   timestampSchema,
   versionSchema,
   withoutNationalId,
@@ -125,15 +126,10 @@ export const listPartiesInput = z
 export const searchPartiesInput = z
   .object({
     ...paginationInput,
-    q: z
-      .string()
-      .trim()
-      .min(2)
-      .max(200)
-      .meta({
-        description: 'Free text over the name, 2–200 characters; an exact organisation number also matches.',
-        examples: ['Nordmann'],
-      }),
+    q: searchTextSchema.meta({
+      description: 'Free text over the name, 2–200 characters; an exact organisation number also matches.',
+      examples: ['Nordmann'],
+    }),
   })
   .meta({ description: 'Finds parties by name or organisation number.' });
 export const partyPageSchema = pageOf(partySchema).meta({ id: 'PartyPage', description: 'One page of parties.' });

@@ -5,6 +5,7 @@ import {
   organizationNumberSchema,
   pageOf,
   paginationInput,
+  searchTextSchema,
   timestampSchema,
   versionSchema,
 } from './common';
@@ -192,16 +193,10 @@ export const getPropertyInput = z
 export const searchPropertiesInput = z
   .object({
     ...paginationInput,
-    q: z
-      .string()
-      .trim()
-      .min(2)
-      .max(200)
-      .optional()
-      .meta({
-        description: 'Free text over street, postal code and city, 2–200 characters.',
-        examples: ['Thereses gate'],
-      }),
+    q: searchTextSchema.optional().meta({
+      description: 'Free text over street, postal code and city, 2–200 characters.',
+      examples: ['Thereses gate'],
+    }),
     municipality: municipalitySchema.optional().describe('Only properties in this municipality (kommunenummer).'),
     gnr: z.number().int().min(1).optional().describe('Only properties with this gårdsnummer.'),
     bnr: z.number().int().min(1).optional().describe('Only properties with this bruksnummer.'),

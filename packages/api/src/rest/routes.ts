@@ -45,7 +45,7 @@ interface ProcedureDef {
 type JsonSchema = Record<string, unknown>;
 
 /** The field's own type, seen through `anyOf: [T, null]` and similar. */
-function kindOf(schema: JsonSchema): ParameterKind {
+export function parameterKindOf(schema: JsonSchema): ParameterKind {
   const types = new Set<string>();
   const collect = (part: JsonSchema) => {
     const type = part.type;
@@ -72,7 +72,7 @@ function fieldsOf(input: z.ZodType | undefined): InputField[] {
   const required = new Set((schema.required ?? []) as string[]);
   return Object.entries(properties).map(([name, field]) => ({
     name,
-    kind: kindOf(field),
+    kind: parameterKindOf(field),
     required: required.has(name),
     schema: field,
   }));
