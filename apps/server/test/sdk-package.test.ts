@@ -27,12 +27,16 @@ async function tsc(project: string[]) {
   );
 }
 
+let packedFiles: string[];
+
 beforeAll(async () => {
-  await run(process.execPath, ['scripts/build.mjs'], { cwd: sdkDir });
+  // No build first: `npm pack` runs the package's prepack, which builds dist/.
   // Outside the workspace, so nothing resolves through the monorepo's node_modules.
   workDir = await mkdtemp(path.join(tmpdir(), 'takst-sdk-'));
   const packed = await run(npm, ['pack', '--json', '--pack-destination', workDir], { cwd: sdkDir });
-  tarball = path.join(workDir, (JSON.parse(packed.stdout) as { filename: string }[])[0]?.filename ?? '');
+  const [packResult] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  tarball = path.join(workDir, packResult?.filename ?? '');
+  packedFiles = (packResult?.files ?? []).map((file) => file.path).sort();
   consumerDir = path.join(workDir, 'consumer');
   await run('mkdir', ['-p', consumerDir]);
   for (const file of await readdir(consumerSources)) {
@@ -52,6 +56,17 @@ afterAll(async () => {
 });
 
 describe('the packed @takst/sdk', () => {
+  it('is built by npm pack itself (prepack) and holds only dist, the README, the changelog and package.json', () => {
+    expect(packedFiles).toContain('dist/index.js');
+    expect(packedFiles).toContain('dist/index.d.ts');
+    expect(packedFiles).toContain('dist/node.cjs');
+    expect(packedFiles.filter((file) => !file.startsWith('dist/'))).toEqual([
+      'CHANGELOG.md',
+      'README.md',
+      'package.json',
+    ]);
+  });
+
   it('installs with only @trpc/client, @trpc/server and eventsource beside it', async () => {
     const installed = (await readdir(path.join(consumerDir, 'node_modules'))).filter((d) => !d.startsWith('.'));
     expect(installed.sort()).toEqual(['@takst', '@trpc', 'eventsource', 'eventsource-parser', 'typescript']);
