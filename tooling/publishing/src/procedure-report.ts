@@ -78,7 +78,7 @@ export function renderProcedureReport(sdkDir: string): string {
   const print = (type: ts.Type) => {
     const node = checker.typeToTypeNode(type, probe, PRINT_FLAGS);
     if (!node) return checker.typeToString(type, probe, ts.TypeFormatFlags.NoTruncation);
-    return printer.printNode(ts.EmitHint.Unspecified, node, probe).replaceAll('    ', '  ');
+    return portablePaths(printer.printNode(ts.EmitHint.Unspecified, node, probe).replaceAll('    ', '  '), sdkDir);
   };
 
   const sections = procedures.map(
@@ -91,6 +91,21 @@ export function renderProcedureReport(sdkDir: string): string {
 > procedure's input and output as a caller sees them. See docs/publishing.md.
 
 ${sections.join('\n')}`;
+}
+
+/**
+ * A type TypeScript cannot name from the probe is printed as `import("/absolute/path").Name`;
+ * the path is made the same on every machine: a package's from node_modules on, others from the SDK.
+ */
+function portablePaths(text: string, sdkDir: string): string {
+  return text.replace(/import\("([^"]+)"\)/g, (_whole, file: string) => {
+    const inPackage = file.lastIndexOf('/node_modules/');
+    const portable =
+      inPackage >= 0
+        ? file.slice(inPackage + '/node_modules/'.length)
+        : path.relative(sdkDir, file).replaceAll('\\', '/');
+    return `import("${portable}")`;
+  });
 }
 
 function propertyType(checker: ts.TypeChecker, type: ts.Type, name: string): ts.Type {
