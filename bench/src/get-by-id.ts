@@ -86,12 +86,23 @@ async function startTarget(variant: string, args: string[], env: NodeJS.ProcessE
 }
 
 const TAKST = 'takst: tRPC fast path + auth + zod + MikroORM';
+const TAKST_PROCESS_LIMIT = 'takst fast path, rate limit per process (memory)';
 const TAKST_VIA_ADAPTER = "takst via tRPC's Express adapter";
 const TAKST_REST = 'takst REST: GET /api/v1/assignments/{id}';
 
-/** The real server; with fastPath false every call goes through tRPC's own Express adapter. */
-function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Promise<Target> {
-  return startTarget(fastPath ? TAKST : TAKST_VIA_ADAPTER, ['apps/server/dist/main.js'], {
+/**
+ * The real server; with fastPath false every call goes through tRPC's own Express adapter. Its
+ * rate limit is charged in PostgreSQL (shared by every server, the default) unless the store is
+ * `memory`: the two fast-path variants tell what the shared limit costs per call.
+ */
+function startTakst(
+  databaseUrl: string,
+  apiKey: string,
+  fastPath: boolean,
+  rateLimitStore: 'postgres' | 'memory' = 'postgres',
+): Promise<Target> {
+  const variant = !fastPath ? TAKST_VIA_ADAPTER : rateLimitStore === 'memory' ? TAKST_PROCESS_LIMIT : TAKST;
+  return startTarget(variant, ['apps/server/dist/main.js'], {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
@@ -100,6 +111,7 @@ function startTakst(databaseUrl: string, apiKey: string, fastPath: boolean): Pro
     // The per-client rate limit (50/s by default) would answer most of the load with 429.
     TAKST_RATE_LIMIT_PER_SECOND: '1000000',
     TAKST_RATE_LIMIT_BURST: '1000000',
+    TAKST_RATE_LIMIT_STORE: rateLimitStore,
     TAKST_WEBHOOK_WORKER: 'false',
   });
 }
@@ -224,6 +236,7 @@ async function main(): Promise<void> {
   const takst = await startTakst(databaseUrl, apiKey, true);
   if (!database.seeded) await seed(databaseUrl, options.rows);
   const viaAdapter = await startTakst(databaseUrl, apiKey, false);
+  const processLimit = await startTakst(databaseUrl, apiKey, true, 'memory');
   const raw = await startRaw(databaseUrl);
   // The REST API on the fast path's own process: the same procedure, behind Express and rest-api.ts.
   const rest: Target = { ...takst, variant: TAKST_REST, route: 'rest' };
@@ -231,11 +244,16 @@ async function main(): Promise<void> {
   const sample = await sampleAssignments(databaseUrl, SAMPLE_SIZE);
   if (sample.length === 0) throw new Error('no assignments to ask for');
   const everyShape = await assignmentsOfEveryShape(databaseUrl);
-  await sanityCheck([raw, takst, viaAdapter, rest], [...everyShape, ...sample.slice(0, SANITY_RANDOM_IDS)], apiKey);
+  await sanityCheck(
+    [raw, takst, processLimit, viaAdapter, rest],
+    [...everyShape, ...sample.slice(0, SANITY_RANDOM_IDS)],
+    apiKey,
+  );
 
   const ids = sample.map((s) => s.id);
   const measurements = [];
-  for (const target of [raw, takst, rest, viaAdapter]) measurements.push(await measure(target, ids, apiKey, options));
+  for (const target of [raw, takst, processLimit, rest, viaAdapter])
+    measurements.push(await measure(target, ids, apiKey, options));
   const info: RunInfo = {
     date: new Date().toISOString(),
     node: process.version,

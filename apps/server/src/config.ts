@@ -1,4 +1,4 @@
-import { isWellFormedApiKey, parseSecretsKey, SecretsKeyError } from '@takst/api';
+import { isWellFormedApiKey, parseSecretsKey, RATE_LIMIT_STORES, SecretsKeyError } from '@takst/api';
 import { z } from 'zod';
 import { checkOidcVariables, parsedBy, parseEmailDomains, parseRoleMap } from './oidc-settings';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './webhooks/schedule';
@@ -66,7 +66,12 @@ const envSchema = z.object({
   TAKST_DEMO_DATA: z.stringbool().default(false),
   /** Answer plain tRPC calls without the Express adapter (see trpc-fast-path.ts). */
   TAKST_TRPC_FAST_PATH: z.stringbool().default(true),
-  /** Sustained procedure calls per second per API client, per server process. */
+  /**
+   * Where the rate limit's buckets live: `postgres` (shared by every server on the database) or
+   * `memory` (each process its own: n servers give a client n times its limit, but no database work).
+   */
+  TAKST_RATE_LIMIT_STORE: z.enum(RATE_LIMIT_STORES).default('postgres'),
+  /** Sustained procedure calls per second per API client or person. */
   TAKST_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** Calls an API client may make at once after a quiet spell (the token bucket's size). */
   TAKST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),

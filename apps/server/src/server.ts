@@ -77,6 +77,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     metrics.observeDatabase(orm);
     platform = createPlatform(orm, logger, {
       rateLimit: { perSecond: config.TAKST_RATE_LIMIT_PER_SECOND, burst: config.TAKST_RATE_LIMIT_BURST },
+      rateLimitStore: config.TAKST_RATE_LIMIT_STORE,
       listenForApiClientChanges: true,
       onProcedureCall: metrics.observeCall,
       sessions: {

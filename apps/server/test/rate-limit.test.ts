@@ -2,13 +2,15 @@ import { createTakstClient } from '@takst/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server';
 
-// Buckets live in each server process, so clients are registered on a server with the test
-// default (no limit to speak of) and then call servers that share its database with a low one.
+// Clients are registered on a server with the test default (no limit to speak of) and then call
+// servers that share its database with a low one. The buckets live in that database, so the
+// servers with the low limit share them; each server applies its own limit to them.
 const LOW_LIMIT = { TAKST_RATE_LIMIT_PER_SECOND: '1', TAKST_RATE_LIMIT_BURST: '5' };
 
 let setup: TestServer;
 let limited: TestServer;
 let limitedReference: TestServer;
+let limitedInMemory: TestServer;
 beforeAll(async () => {
   setup = await startTestServer();
   limited = await startTestServer({ sharing: setup, env: LOW_LIMIT });
@@ -16,8 +18,10 @@ beforeAll(async () => {
     sharing: setup,
     env: { ...LOW_LIMIT, TAKST_TRPC_FAST_PATH: 'false' },
   });
+  limitedInMemory = await startTestServer({ sharing: setup, env: { ...LOW_LIMIT, TAKST_RATE_LIMIT_STORE: 'memory' } });
 });
 afterAll(async () => {
+  await limitedInMemory?.close();
   await limitedReference?.close();
   await limited?.close();
   await setup?.close();
@@ -105,11 +109,31 @@ describe('the rate limit per API client', () => {
     expect((await listCalls(limited, key, 1)).status).toBe(429);
   });
 
-  it('limits each client on its own, and each server process on its own', async () => {
+  it('limits each client on its own, across every server on the database', async () => {
     const spent = await newKey();
     expect((await listCalls(limited, spent, 6)).status).toBe(207);
     expect((await listCalls(limited, await newKey(), 1)).status).toBe(200);
-    expect((await listCalls(setup, spent, 1)).status).toBe(200);
+    // The other server with the low limit sees the same, spent bucket.
+    expect((await listCalls(limitedReference, spent, 1)).status).toBe(429);
+  });
+
+  it('never lets two servers spend the same token: a burst of calls split over both gets the burst once', async () => {
+    const key = await newKey();
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => listCalls(i % 2 === 0 ? limited : limitedReference, key, 1)),
+    );
+    const passed = answers.filter((answer) => answer.status === 200).length;
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(24 - passed);
+    // The burst of 5, and at most one token refilled (1 a second) while the calls were under way.
+    expect(passed).toBeGreaterThanOrEqual(5);
+    expect(passed).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps buckets in each process with TAKST_RATE_LIMIT_STORE=memory', async () => {
+    const key = await newKey();
+    expect((await listCalls(limited, key, 6)).status).toBe(207);
+    expect((await listCalls(limitedInMemory, key, 5)).status).toBe(200);
+    expect((await listCalls(limitedInMemory, key, 1)).status).toBe(429);
   });
 
   it('charges calls that are refused for a missing scope too', async () => {
@@ -124,11 +148,11 @@ describe('the rate limit per API client', () => {
   });
 
   it('answers a limited request on the fast path exactly as through the tRPC adapter, Retry-After included', async () => {
-    // One key, two processes, two buckets: each server sees the same calls.
-    const key = await newKey();
+    // Two keys, so that each server sees the same calls on a bucket of its own.
+    const [referenceKey, key] = [await newKey(), await newKey()];
     for (const calls of [4, 3, 1]) {
       const requestId = `rate-limit-diff-${calls}`;
-      const expected = await listCalls(limitedReference, key, calls, requestId);
+      const expected = await listCalls(limitedReference, referenceKey, calls, requestId);
       const actual = await listCalls(limited, key, calls, requestId);
       expect(actual).toEqual(expected);
     }

@@ -24,6 +24,7 @@ export {
   type ProcedureCall,
   platformOf,
 } from './platform';
+export { RATE_LIMIT_STORES, type RateLimitStore } from './rate-limit/rate-limiter';
 export { inputOfBody, inputOfQuery } from './rest/input';
 export { type InputField, matchRoute, type RestOperation, restOperations } from './rest/routes';
 export { appRouter, createCaller } from './router';

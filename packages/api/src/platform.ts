@@ -6,7 +6,14 @@ import type { RootContext } from './context';
 import { EventPublisher } from './events/publisher';
 import { IdempotencyStore } from './idempotency/store';
 import type { Logger } from './lib/logger';
-import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rate-limit/rate-limiter';
+import {
+  DEFAULT_RATE_LIMIT,
+  ProcessRateLimiter,
+  type RateLimit,
+  type RateLimiter,
+  type RateLimitStore,
+} from './rate-limit/rate-limiter';
+import { type RunStatement, SharedRateLimiter } from './rate-limit/shared-rate-limiter';
 
 /** The server's long-lived resources, handed to the API once at start-up. */
 export interface Platform {
@@ -23,8 +30,10 @@ export interface Platform {
 }
 
 export interface PlatformOptions {
-  /** Per API client, per process; 50 calls a second with bursts of 100 by default. */
+  /** Per API client or person; 50 calls a second with bursts of 100 by default. */
   rateLimit?: RateLimit;
+  /** Where the buckets live: `postgres` (shared by every process, the default) or `memory` (per process). */
+  rateLimitStore?: RateLimitStore;
   /**
    * Hear of API-client and user changes made by any process, so resolved keys and sessions may
    * be cached. Servers do; without it (one-off commands) every one is looked up in the database.
@@ -171,11 +180,21 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     logger,
     apiKeys,
     sessions,
-    rateLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    rateLimiter: rateLimiterFor(orm, logger, options),
     idempotency,
     onProcedureCall: options.onProcedureCall ?? (() => {}),
     async close() {
       await listener?.close();
     },
   };
+}
+
+function rateLimiterFor(orm: MikroORM, logger: Logger, options: PlatformOptions): RateLimiter {
+  const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (options.rateLimitStore === 'memory') return new ProcessRateLimiter(limit);
+  const run: RunStatement = async (text, params) => {
+    const result = (await orm.em.getConnection().getKnex().raw(text, params)) as { rows: never[] };
+    return result.rows;
+  };
+  return new SharedRateLimiter(limit, run, logger);
 }

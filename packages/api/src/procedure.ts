@@ -34,7 +34,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   const http = httpRequestOf(ctx);
   const access = declaredAccess(platform, meta, path);
   const actor = await authenticateOnce(platform, ctx);
-  if (http) platform.rateLimiter.charge(ownerOf(actor));
+  if (http) await platform.rateLimiter.charge(ownerOf(actor));
   if (type === 'mutation') checkCsrf(actor, ctx);
   authorize(actor, access.scope);
   authorizePerson(actor, access.roles, path);

@@ -37,7 +37,7 @@ export async function refusalOfSubscription(platform: Platform, call: Subscripti
   if (def?.type !== 'subscription' || !meta?.scope || !Array.isArray(meta.roles)) return null;
   try {
     const actor = await authenticate(platform, call);
-    platform.rateLimiter.check(ownerOf(actor));
+    await platform.rateLimiter.check(ownerOf(actor));
     authorize(actor, meta.scope);
     authorizePerson(actor, meta.roles, call.path);
   } catch (error) {

@@ -15,7 +15,7 @@ export async function authorizeHttpCall(
   // Only an API key is looked at here: these endpoints take no session cookie.
   const actor = await authenticate(platform, { authorization });
   if (actor.clientId === null) throw new Error('A key resolved to no API client');
-  platform.rateLimiter.charge(ownerOf(actor));
+  await platform.rateLimiter.charge(ownerOf(actor));
   authorize(actor, scope);
   return { ...actor, clientId: actor.clientId };
 }

@@ -12,6 +12,7 @@ import { Migration20261127230000_webhook_backlog } from './Migration202611272300
 import { Migration20261204000000_people } from './Migration20261204000000_people';
 import { Migration20261205000000_note_external_ids } from './Migration20261205000000_note_external_ids';
 import { Migration20261206000000_sealed_webhook_secrets } from './Migration20261206000000_sealed_webhook_secrets';
+import { Migration20261207000000_rate_limit_buckets } from './Migration20261207000000_rate_limit_buckets';
 
 /** Listed explicitly (not discovered from the file system) so the server can be bundled. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204000000_people', class: Migration20261204000000_people },
   { name: 'Migration20261205000000_note_external_ids', class: Migration20261205000000_note_external_ids },
   { name: 'Migration20261206000000_sealed_webhook_secrets', class: Migration20261206000000_sealed_webhook_secrets },
+  { name: 'Migration20261207000000_rate_limit_buckets', class: Migration20261207000000_rate_limit_buckets },
 ];
