@@ -1,6 +1,6 @@
 /**
  * The baseline: the least a Node server must do to answer `assignments.get` with the same JSON
- * as the takst server (plain node:http, a pg.Pool, one query, hand-written mapping, no auth).
+ * as the takst server (plain node:http, a pg.Pool, one prepared query, hand-written mapping, no auth).
  * The query is the read model's (packages/api/src/assignments/read-model.ts): the assignment
  * joined to its property, client, payer, broker and appraiser, the relations as JSON summaries.
  * Run as its own process so its CPU can be read from /proc. Env: DATABASE_URL, PORT, HOST.
@@ -135,7 +135,8 @@ function idFromInput(input: string | null): string | null {
 async function getAssignment(url: URL, res: ServerResponse): Promise<void> {
   const id = idFromInput(url.searchParams.get('input'));
   if (!id) return send(res, 400, [{ error: { message: 'input must be {"0":{"id":"..."}}' } }]);
-  const result = await pool.query<AssignmentRow>(GET_SQL, [id]);
+  // Prepared, as the takst server's read is: the floor skips parsing and planning too.
+  const result = await pool.query<AssignmentRow>({ name: 'assignment_by_id', text: GET_SQL, values: [id] });
   const row = result.rows[0];
   if (!row) return send(res, 404, [{ error: { message: `no assignment ${id}` } }]);
   send(res, 200, [{ result: { data: toDto(row) } }]);

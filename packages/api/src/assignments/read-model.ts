@@ -1,7 +1,7 @@
 import type { ExportFilters, ListAssignmentsInput } from '@takst/contract';
 import type { EntityManager } from '@takst/db';
 import { decodeCursor, encodeCursor, type Keyset } from '../lib/cursor';
-import { ISO_MS, placeholders, selectRows } from '../lib/read-model';
+import { ISO_MS, placeholders, selectPrepared, selectRows } from '../lib/read-model';
 import type { AssignmentRow } from './mapper';
 
 const party = (alias: string) => `json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'name', ${alias}.name,
@@ -33,7 +33,7 @@ export async function findAssignmentRow(
   by: { id: string } | { reference: string },
 ): Promise<AssignmentRow | undefined> {
   const [column, value] = 'id' in by ? ['id', by.id] : ['reference', by.reference];
-  const rows = await selectRows<AssignmentRow>(
+  const rows = await selectPrepared<AssignmentRow>(
     em,
     `select ${COLUMNS} from assignments a ${ASSIGNMENT_RELATIONS} where a.${column} = ?`,
     [value],
