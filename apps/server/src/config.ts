@@ -33,6 +33,15 @@ const envSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** A read replica of DATABASE_URL for list and export reads (docs/architecture.md, "Read replica"). */
+  DATABASE_READ_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** After a caller's write, how long its list and export reads stay on the primary (read-your-writes). */
+  TAKST_READ_REPLICA_STICKY_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** A replica further behind than this is bypassed until it catches up. */
+  TAKST_READ_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TAKST_BOOTSTRAP_ADMIN_KEY: z
     .string()
@@ -150,7 +159,16 @@ const envSchema = z.object({
 export type Config = z.output<typeof envSchema>;
 
 /** With the rules that span several variables. */
-const checkedEnvSchema = envSchema.superRefine(checkOidcVariables);
+const checkedEnvSchema = envSchema.superRefine(checkOidcVariables).superRefine((config, ctx) => {
+  // The embedded PostgreSQL has no replica: a read URL beside it would read another database.
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_READ_URL'],
+      message: 'needs DATABASE_URL (the primary it replicates)',
+    });
+  }
+});
 
 /** Every environment variable the server reads. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];

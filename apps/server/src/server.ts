@@ -7,6 +7,7 @@ import {
   createPlatform,
   DomainError,
   type Platform,
+  ReadReplica,
   refusalOfJsonText,
 } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
@@ -62,6 +63,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   let orm: MikroORM | undefined;
   let platform: Platform | undefined;
   let webhooks: WebhookWorker | undefined;
+  let readReplica: ReadReplica | undefined;
   // Secrets made at start-up (a first admin's link, demo passwords), printed once the address is known.
   const notices: NonNullable<StartupNotice>[] = [];
   const metrics = new Metrics();
@@ -75,7 +77,9 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       }),
     );
     metrics.observeDatabase(orm);
+    readReplica = await openReadReplica(config, orm, logger);
     platform = createPlatform(orm, logger, {
+      readReplica,
       rateLimit: { perSecond: config.TAKST_RATE_LIMIT_PER_SECOND, burst: config.TAKST_RATE_LIMIT_BURST },
       rateLimitStore: config.TAKST_RATE_LIMIT_STORE,
       listenForApiClientChanges: true,
@@ -109,7 +113,8 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
       webhooks = await startConfiguredWebhookWorker(config, database.url, logger, secrets);
     }
   } catch (error) {
-    await platform?.close().catch(() => undefined);
+    if (platform) await platform.close().catch(() => undefined);
+    else await readReplica?.close().catch(() => undefined);
     await orm?.close().catch(() => undefined);
     await database.embedded?.stop().catch(() => undefined);
     throw error;
@@ -219,4 +224,24 @@ function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void>
     });
     server.closeIdleConnections();
   });
+}
+
+/** The read replica of DATABASE_READ_URL, its lag measured once before the server answers; none without it. */
+async function openReadReplica(config: Config, primary: MikroORM, logger: Logger): Promise<ReadReplica | undefined> {
+  if (!config.DATABASE_READ_URL) return undefined;
+  const replicaOrm = await MikroORM.init(
+    createOrmConfig({
+      databaseUrl: config.DATABASE_READ_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      log: (message) => logger.debug({ component: 'mikro-orm', database: 'replica' }, message),
+    }),
+  );
+  const replica = new ReadReplica(primary, replicaOrm, logger, {
+    stickyMs: config.TAKST_READ_REPLICA_STICKY_MS,
+    maxLagMs: config.TAKST_READ_REPLICA_MAX_LAG_MS,
+    checkEveryMs: 1_000,
+  });
+  await replica.start();
+  logger.info({ lagMs: replica.lagMs }, 'list and export reads may go to the read replica');
+  return replica;
 }

@@ -25,6 +25,7 @@ export {
   platformOf,
 } from './platform';
 export { RATE_LIMIT_STORES, type RateLimitStore } from './rate-limit/rate-limiter';
+export { DEFAULT_READ_REPLICA_OPTIONS, ReadReplica, type ReadReplicaOptions } from './replica/read-replica';
 export { inputOfBody, inputOfQuery } from './rest/input';
 export { type InputField, matchRoute, type RestOperation, restOperations } from './rest/routes';
 export { appRouter, createCaller } from './router';

@@ -14,6 +14,7 @@ import {
   type RateLimitStore,
 } from './rate-limit/rate-limiter';
 import { type RunStatement, SharedRateLimiter } from './rate-limit/shared-rate-limiter';
+import type { ReadReplica } from './replica/read-replica';
 
 /** The server's long-lived resources, handed to the API once at start-up. */
 export interface Platform {
@@ -23,6 +24,8 @@ export interface Platform {
   sessions: SessionCache;
   rateLimiter: RateLimiter;
   idempotency: IdempotencyStore;
+  /** Where list and export reads may go instead of the primary; null without DATABASE_READ_URL. */
+  replica: ReadReplica | null;
   /** Told of every procedure call that went through the procedure middleware, once it ends. */
   onProcedureCall: (call: ProcedureCall) => void;
   /** Closes what the platform opened itself (the change listener); the ORM stays open. */
@@ -43,6 +46,8 @@ export interface PlatformOptions {
   onProcedureCall?: (call: ProcedureCall) => void;
   /** How long sessions last: absolutely, and without use. */
   sessions?: SessionLifetimes;
+  /** A read replica for list and export reads, started by the server; the platform's close() closes it. */
+  readReplica?: ReadReplica;
 }
 
 /** A procedure call as metrics see it: what ran, for how long, and how it ended. */
@@ -182,9 +187,11 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     sessions,
     rateLimiter: rateLimiterFor(orm, logger, options),
     idempotency,
+    replica: options.readReplica ?? null,
     onProcedureCall: options.onProcedureCall ?? (() => {}),
     async close() {
       await listener?.close();
+      await options.readReplica?.close();
     },
   };
 }

@@ -42,26 +42,34 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
   // Items checked one by one meet the text check there, so that one bad item fails only itself.
   const refused = refusalOfRawInput(await getRawInput(), { itemsCheckedOneByOne: meta?.checksItemsOneByOne === true });
   if (refused) throw refused;
+  const owner = ownerOf(actor);
   const proceed = (em: EntityManager) =>
     next({
       ctx: {
         actor,
         em,
+        // Lists and exports may read from the replica; a mutation reads what it writes, on the primary.
+        readEm: type !== 'mutation' && platform.replica ? platform.replica.emFor(owner, em) : em,
         logger: platform.logger,
         apiKeys: platform.apiKeys,
         sessions: platform.sessions,
         ownAssignmentsOf: ownAssignments,
       },
     });
-  if (type !== 'mutation' || ctx.idempotencyKey === null) return proceed(platform.orm.em.fork());
+  if (type !== 'mutation') return proceed(platform.orm.em.fork());
+  const noteWrite = <R extends { ok: boolean }>(result: R): R => {
+    if (result.ok) platform.replica?.noteWrite(owner);
+    return result;
+  };
+  if (ctx.idempotencyKey === null) return noteWrite(await proceed(platform.orm.em.fork()));
 
   const key = checkIdempotencyKey(ctx.idempotencyKey, http?.calls ?? 1);
   const fingerprint = fingerprintOf(path, await getRawInput());
-  const call = { ownerId: ownerOf(actor), key, path, fingerprint, withheld: withheldOfSecretAnswer };
+  const call = { ownerId: owner, key, path, fingerprint, withheld: withheldOfSecretAnswer };
   type Result = Awaited<ReturnType<typeof proceed>>;
   // A replay answers without running the procedure; tRPC takes any result that carries its marker.
   const replay = (data: unknown): Result => ({ ok: true, data, marker: middlewareMarker });
-  return platform.idempotency.execute(platform.orm.em.fork(), call, proceed, replay);
+  return noteWrite(await platform.idempotency.execute(platform.orm.em.fork(), call, proceed, replay));
 });
 
 /** Tells the platform how each call ended and how long it took, refusals included. */

@@ -56,7 +56,7 @@ export const appraisersRouter = router({
     .input(listAppraisersInput)
     .output(appraiserPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listAppraisers(ctx.em, input);
+      const page = await listAppraisers(ctx.readEm, input);
       return { items: page.items.map(toAppraiserDto), nextCursor: page.nextCursor };
     }),
 });

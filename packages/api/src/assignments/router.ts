@@ -82,7 +82,7 @@ export const assignmentsRouter = router({
     .input(listAssignmentsInput)
     .output(assignmentPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listAssignments(ctx.em, input);
+      const page = await listAssignments(ctx.readEm, input);
       return { items: page.items.map(toAssignmentDto), nextCursor: page.nextCursor };
     }),
 
@@ -166,7 +166,7 @@ export const assignmentsRouter = router({
     })
     .input(exportAssignmentsInput)
     .output(exportAssignmentsOutput)
-    .query(({ ctx, input }) => exportAssignments(ctx.em, input)),
+    .query(({ ctx, input }) => exportAssignments(ctx.readEm, input)),
 
   bulkTransition: procedure
     .meta({

@@ -14,5 +14,5 @@ export const auditRouter = router({
     })
     .input(listAuditInput)
     .output(auditPageSchema)
-    .query(({ ctx, input }) => listAuditEntries(ctx.em, input)),
+    .query(({ ctx, input }) => listAuditEntries(ctx.readEm, input)),
 });

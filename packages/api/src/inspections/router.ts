@@ -113,7 +113,7 @@ export const inspectionsRouter = router({
     .input(listInspectionsInput)
     .output(inspectionPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listInspections(ctx.em, input);
+      const page = await listInspections(ctx.readEm, input);
       return { items: page.items.map(fromRow), nextCursor: page.nextCursor };
     }),
 });

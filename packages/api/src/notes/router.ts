@@ -27,7 +27,7 @@ export const notesRouter = router({
     .input(listNotesInput)
     .output(notePageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listNotes(ctx.em, input);
+      const page = await listNotes(ctx.readEm, input);
       return { items: page.items.map(toNoteDto), nextCursor: page.nextCursor };
     }),
 });

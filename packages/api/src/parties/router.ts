@@ -74,7 +74,7 @@ export const partiesRouter = router({
     .input(listPartiesInput)
     .output(partyPageSchema)
     .query(async ({ ctx, input }) => {
-      const page = await listParties(ctx.em, input);
+      const page = await listParties(ctx.readEm, input);
       return { items: page.items.map(toPartyDto), nextCursor: page.nextCursor };
     }),
 
