@@ -129,6 +129,31 @@ describe('the rate limit per API client', () => {
     expect(passed).toBeLessThanOrEqual(6);
   });
 
+  it('holds across servers with a generous limit too, where each server takes tokens ahead', async () => {
+    // 40 a second: each server takes a tenth of a second's worth (4) ahead of its calls.
+    const generous = { TAKST_RATE_LIMIT_PER_SECOND: '40', TAKST_RATE_LIMIT_BURST: '10' };
+    const [first, second] = [
+      await startTestServer({ sharing: setup, env: generous }),
+      await startTestServer({ sharing: setup, env: generous }),
+    ];
+    try {
+      const key = await newKey();
+      const started = performance.now();
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) => listCalls(i % 2 === 0 ? first : second, key, 1)),
+      );
+      const elapsedSeconds = (performance.now() - started) / 1000;
+      const passed = answers.filter((answer) => answer.status === 200).length;
+      expect(answers.filter((answer) => answer.status === 429)).toHaveLength(80 - passed);
+      expect(passed).toBeGreaterThanOrEqual(10);
+      // Never more than the burst plus what refilled meanwhile, whichever server answered.
+      expect(passed).toBeLessThanOrEqual(10 + Math.ceil(40 * elapsedSeconds));
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
   it('keeps buckets in each process with TAKST_RATE_LIMIT_STORE=memory', async () => {
     const key = await newKey();
     expect((await listCalls(limited, key, 6)).status).toBe(207);

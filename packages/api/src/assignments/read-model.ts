@@ -28,16 +28,15 @@ export const ASSIGNMENT_RELATIONS = `
   left join parties b on b.id = a.broker_id
   left join appraisers ap on ap.id = a.appraiser_id`;
 
+const BY_ID = `select ${COLUMNS} from assignments a ${ASSIGNMENT_RELATIONS} where a.id = ?`;
+const BY_REFERENCE = `select ${COLUMNS} from assignments a ${ASSIGNMENT_RELATIONS} where a.reference = ?`;
+
 export async function findAssignmentRow(
   em: EntityManager,
   by: { id: string } | { reference: string },
 ): Promise<AssignmentRow | undefined> {
-  const [column, value] = 'id' in by ? ['id', by.id] : ['reference', by.reference];
-  const rows = await selectPrepared<AssignmentRow>(
-    em,
-    `select ${COLUMNS} from assignments a ${ASSIGNMENT_RELATIONS} where a.${column} = ?`,
-    [value],
-  );
+  const [sql, value] = 'id' in by ? [BY_ID, by.id] : [BY_REFERENCE, by.reference];
+  const rows = await selectPrepared<AssignmentRow>(em, sql, [value]);
   return rows[0];
 }
 

@@ -38,18 +38,25 @@ interface KnexClientPool {
   releaseConnection(connection: PooledConnection): Promise<void>;
 }
 
-/** Statement names by SQL text: one name per text, so a connection never meets a name twice with two texts. */
-const statementNames = new Map<string, string>();
+interface PreparedStatement {
+  name: string;
+  /** The text with PostgreSQL's `$n` placeholders. */
+  text: string;
+}
+
+/** Statements by SQL text: one name per text, so a connection never meets a name twice with two texts. */
+const preparedStatements = new Map<string, PreparedStatement>();
 /** A bound on distinct prepared texts: past it, reads go unprepared rather than fill every session. */
 const MAX_PREPARED_TEXTS = 500;
 
-function preparedName(text: string): string | undefined {
-  let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED_TEXTS) {
-    name = `takst_read_${statementNames.size + 1}`;
-    statementNames.set(text, name);
+// Callers pass the same string object each time (a module constant), so the map's lookup hashes it once.
+function preparedStatement(sql: string): PreparedStatement | undefined {
+  let statement = preparedStatements.get(sql);
+  if (statement === undefined && preparedStatements.size < MAX_PREPARED_TEXTS) {
+    statement = { name: `takst_read_${preparedStatements.size + 1}`, text: numbered(sql) };
+    preparedStatements.set(sql, statement);
   }
-  return name;
+  return statement;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2, …`. The texts given here carry no other `?`. */
@@ -62,16 +69,16 @@ const numbered = (text: string) => {
  * Reads rows as `selectRows` does, as a named prepared statement: each pooled connection parses
  * the text once, and after a few runs PostgreSQL keeps a generic plan, so the hot reads (an
  * assignment by id, a page of a list) skip parsing and planning, which cost more than running
- * them (docs/performance.md). Inside a transaction the read goes the unprepared way, on the
+ * them (docs/performance.md). Pass a constant text: the statements are kept by text. Inside a transaction the read goes the unprepared way, on the
  * transaction's connection.
  */
 export async function selectPrepared<Row>(em: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
-  const name = em.getTransactionContext() ? undefined : preparedName(sql);
-  if (name === undefined) return selectRows<Row>(em, sql, params);
+  const statement = em.getTransactionContext() ? undefined : preparedStatement(sql);
+  if (statement === undefined) return selectRows<Row>(em, sql, params);
   const pool = em.getConnection().getKnex().client as unknown as KnexClientPool;
   const connection = await pool.acquireConnection();
   try {
-    const result = await connection.query({ name, text: numbered(sql), values: params });
+    const result = await connection.query({ name: statement.name, text: statement.text, values: params });
     return result.rows as Row[];
   } finally {
     await pool.releaseConnection(connection);
