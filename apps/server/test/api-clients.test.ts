@@ -80,7 +80,7 @@ describe('apiClients.create, get and list', () => {
 });
 
 describe('apiClients.revoke', () => {
-  it('refuses the key from the very next request on, in this process and in another', async () => {
+  it('refuses the key from the very next request on in this process, and in another as soon as its notice arrives', async () => {
     const created = await register();
     // Both processes have the key in their caches now.
     expect(await statusWith(server, created.apiKey)).toBe(200);
@@ -89,7 +89,9 @@ describe('apiClients.revoke', () => {
     const revoked = await server.admin.apiClients.revoke.mutate({ id: created.client.id });
     expect(revoked.revokedAt).not.toBeNull();
     expect(await statusWith(server, created.apiKey)).toBe(401);
-    expect(await statusWith(other, created.apiKey)).toBe(401);
+    // The other process hears the same notice at about the same moment, but nothing orders it
+    // before this test's next request: on a busy machine a request can just beat it.
+    await expect.poll(() => statusWith(other, created.apiKey), { timeout: 1_000, interval: 5 }).toBe(401);
     const error = await caught(() => other.client(created.apiKey).assignments.list.query({}));
     expect(error.data).toMatchObject({ code: 'UNAUTHORIZED', errorCode: 'UNAUTHENTICATED' });
   });

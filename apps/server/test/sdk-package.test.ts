@@ -49,7 +49,8 @@ beforeAll(async () => {
   await run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, 'typescript@5.9.3'], {
     cwd: consumerDir,
   });
-}, 180_000);
+  // npm pack builds the SDK, and npm install fetches tRPC from the registry: minutes on a busy machine.
+}, 300_000);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
