@@ -126,6 +126,8 @@ export interface AppOptions {
   oidc?: OidcSettings | null;
   /** The built console, served at `/` (console.ts); absent when it is not built. */
   console?: RequestHandler | null;
+  /** Proxies whose X-Forwarded-For is believed (TAKST_TRUST_PROXY); none when absent. */
+  trustProxy?: number | string;
 }
 
 /** Everything but the tRPC fast path: health, readiness, sign-in, tRPC's own adapter, 404s. */
@@ -139,6 +141,9 @@ export function createApp(
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Sign-in throttling counts failures per caller address: behind a proxy that must be the
+  // caller's, not the proxy's, or one person's mistakes would slow everyone's sign-in.
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use((req, res, next) => {
     res.locals.requestId = requestIdOf(req);
     next();

@@ -67,7 +67,7 @@ export function authRoutes(platform: Platform, corsOrigins: readonly string[]): 
       const signedIn = await signIn(platform, {
         email,
         password,
-        address: req.socket.remoteAddress ?? 'unknown',
+        address: req.ip ?? 'unknown',
         userAgent: req.headers['user-agent'] ?? null,
       });
       handOverSession(req, res, signedIn);

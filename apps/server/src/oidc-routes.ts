@@ -177,7 +177,7 @@ export function oidcRoutes(platform: Platform, settings: OidcSettings | null): e
       const identity = identityOf(claims, settings);
       const signedIn = await signInWithOidc(platform, {
         ...identity,
-        address: req.socket.remoteAddress ?? 'unknown',
+        address: req.ip ?? 'unknown',
         userAgent: req.headers['user-agent'] ?? null,
         requestId,
       });

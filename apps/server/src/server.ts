@@ -131,6 +131,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     corsOrigins: config.TAKST_CORS_ORIGINS,
     oidc: oidcSettingsOf(config),
     console: consolePages,
+    ...(config.TAKST_TRUST_PROXY === undefined ? {} : { trustProxy: config.TAKST_TRUST_PROXY }),
   });
   // Before the fast path, which never reaches Express: one place grants CORS for every route.
   const cors = createCors(config.TAKST_CORS_ORIGINS);

