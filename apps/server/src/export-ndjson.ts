@@ -10,6 +10,7 @@ import {
   type Platform,
   parseBearer,
   parseContinuation,
+  readEmFor,
   refusalOfBadValue,
 } from '@takst/api';
 import { type ExportFilters, exportContinuationSchema, exportFiltersSchema } from '@takst/contract';
@@ -149,9 +150,7 @@ export function exportNdjson(platform: Platform): RequestHandler {
         clientId = actor.clientId;
         key = new KeyWatch(platform.apiKeys, parseBearer(req.headers.authorization ?? null) ?? '', actor.clientId);
         const { filters, after } = parse(req.query);
-        const primaryEm = platform.orm.em.fork();
-        const readEm = platform.replica ? platform.replica.emFor(actor.clientId, primaryEm) : primaryEm;
-        exporter = await NdjsonExport.open(readEm, filters, after);
+        exporter = await NdjsonExport.open(readEmFor(platform, actor.clientId, platform.orm.em.fork()), filters, after);
         // Read before the status goes out, so that an export failing at once answers with an
         // error status rather than a 200 cut short.
         first = await exporter.next(BATCH_LINES);

@@ -23,6 +23,7 @@ export {
   type Platform,
   type ProcedureCall,
   platformOf,
+  readEmFor,
 } from './platform';
 export { RATE_LIMIT_STORES, type RateLimitStore } from './rate-limit/rate-limiter';
 export { DEFAULT_READ_REPLICA_OPTIONS, ReadReplica, type ReadReplicaOptions } from './replica/read-replica';

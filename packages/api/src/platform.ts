@@ -196,6 +196,11 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
   };
 }
 
+/** Where a caller's list or export read goes: the replica where it may, else the primary's `primaryEm`. */
+export function readEmFor(platform: Platform, ownerId: string, primaryEm: EntityManager): EntityManager {
+  return platform.replica ? platform.replica.emFor(ownerId, primaryEm) : primaryEm;
+}
+
 function rateLimiterFor(orm: MikroORM, logger: Logger, options: PlatformOptions): RateLimiter {
   const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   if (options.rateLimitStore === 'memory') return new ProcessRateLimiter(limit);

@@ -6,7 +6,7 @@ import type { RootContext } from './context';
 import { DomainError, errorCodeOf } from './errors';
 import { checkIdempotencyKey, fingerprintOf } from './idempotency/key';
 import { refusalOfRawInput } from './lib/raw-input';
-import { type Actor, httpRequestOf, ownerOf, type Platform, platformOf } from './platform';
+import { type Actor, httpRequestOf, ownerOf, type Platform, platformOf, readEmFor } from './platform';
 import { type ProcedureMeta, t } from './trpc';
 
 function declaredAccess(platform: Platform, meta: ProcedureMeta | undefined, path: string): ProcedureMeta {
@@ -49,7 +49,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
         actor,
         em,
         // Lists and exports may read from the replica; a mutation reads what it writes, on the primary.
-        readEm: type !== 'mutation' && platform.replica ? platform.replica.emFor(owner, em) : em,
+        readEm: type === 'mutation' ? em : readEmFor(platform, owner, em),
         logger: platform.logger,
         apiKeys: platform.apiKeys,
         sessions: platform.sessions,
