@@ -154,6 +154,31 @@ describe('the rate limit per API client', () => {
     }
   });
 
+  it('costs a client spread thinly over two servers one token per call, so its burst stays whole', async () => {
+    // 20 a second, a burst of 20: a server may take up to 2 ahead. A client at half its rate,
+    // alternating between the servers, must leave its bucket full for a burst afterwards: a lease
+    // taken for each call and left to expire would have cost 3 tokens a call and drained it.
+    const modest = { TAKST_RATE_LIMIT_PER_SECOND: '20', TAKST_RATE_LIMIT_BURST: '20' };
+    const [first, second] = [
+      await startTestServer({ sharing: setup, env: modest }),
+      await startTestServer({ sharing: setup, env: modest }),
+    ];
+    try {
+      const key = await newKey();
+      for (let i = 0; i < 24; i++) {
+        expect((await listCalls(i % 2 === 0 ? first : second, key, 1)).status).toBe(200);
+        await sleep(100);
+      }
+      const burst = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => listCalls(i % 2 === 0 ? first : second, key, 1)),
+      );
+      expect(burst.map((answer) => answer.status)).toEqual(Array(16).fill(200));
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
   it('keeps buckets in each process with TAKST_RATE_LIMIT_STORE=memory', async () => {
     const key = await newKey();
     expect((await listCalls(limited, key, 6)).status).toBe(207);

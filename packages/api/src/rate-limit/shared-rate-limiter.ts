@@ -10,10 +10,24 @@ interface Lease {
   expiresAt: number;
 }
 
-// How far ahead a process takes tokens: a tenth of a second's worth of the rate. A generous limit
-// (a bulk client's) then costs one statement per that many calls; a tight one (a few calls a
-// second) takes none ahead and stays exact.
+/** What this process knows of one owner: its lease, tokens to give back, and how fast it calls here. */
+interface Owner {
+  lease: Lease | undefined;
+  /** Whole tokens of an expired lease, returned to the shared bucket by the owner's next statement. */
+  unspent: number;
+  windowStartedAt: number;
+  callsThisWindow: number;
+  callsLastWindow: number;
+}
+
+// How far ahead a process takes tokens: at most a tenth of a second's worth of the rate, and no
+// more than the owner's calls to this process in a tenth of a second. A bulk client on one server
+// then costs one statement per many calls; a client whose calls a load balancer spreads thinly
+// over several servers, or a tight limit (a few calls a second), takes none ahead and stays exact.
 const LEASE_SECONDS = 0.1;
+const RATE_WINDOW_MS = 1_000;
+// Owners are API clients or people, which admins create one by one; this only bounds a pathological case.
+const MAX_OWNERS = 100_000;
 
 interface Waiting {
   /** A charge takes a token; a check only looks. */
@@ -24,8 +38,9 @@ interface Waiting {
 
 // The bucket refilled to the statement's time, from the row as it is under the row lock, so two
 // processes charging the same owner at once take turns and never both spend the same token.
-// PostgreSQL's clock, not each process's, says how much time has passed.
-const REFILLED = `least(:burst::float8, b.tokens
+// PostgreSQL's clock, not each process's, says how much time has passed. `returned` gives back
+// the unspent tokens of a lease that expired in the process.
+const REFILLED = `least(:burst::float8, b.tokens + :returned::float8
   + greatest(0, extract(epoch from statement_timestamp() - b.updated_at)) * :perSecond::float8)`;
 const GRANTED = `least(:wanted::int, greatest(0, floor(${REFILLED})))::int`;
 
@@ -44,11 +59,12 @@ const TAKE = `insert into rate_limit_buckets as b (owner_id, tokens, granted, up
  *
  * One statement per owner and round trip: the calls of an owner that arrive while its statement
  * runs (a batch, or concurrent requests) wait and go together in the next one, which takes as
- * many tokens as they want and lets the first ones the bucket covers through. It also takes a
- * tenth of a second's worth of the rate ahead (a lease, kept in this process for as long), which
- * the owner's next calls here spend without a statement. Tokens only ever leave the shared bucket
- * before they are spent, so the limit is never exceeded across processes; a lease that expires
- * unspent only lowers it a little for a moment.
+ * many tokens as they want and lets the first ones the bucket covers through. When the owner
+ * calls this process often, it also takes up to a tenth of a second's worth of the rate ahead (a
+ * lease, kept in this process for as long), which the owner's next calls here spend without a
+ * statement; what a lease leaves unspent goes back to the shared bucket with the owner's next
+ * statement. Tokens only ever leave the shared bucket before they are spent, so the limit is never
+ * exceeded across processes.
  *
  * When the database cannot answer, calls are let through (and the failure logged): the call
  * itself meets the same database and fails there with a clearer error than a rate limit would give.
@@ -57,8 +73,8 @@ export class SharedRateLimiter implements RateLimiter {
   readonly store = 'postgres';
   readonly #waiting = new Map<string, Waiting[]>();
   readonly #inFlight = new Set<string>();
-  readonly #leases = new Map<string, Lease>();
-  readonly #ahead: number;
+  readonly #owners = new Map<string, Owner>();
+  readonly #maxAhead: number;
   #lastFailureLoggedAt = 0;
 
   constructor(
@@ -67,29 +83,63 @@ export class SharedRateLimiter implements RateLimiter {
     private readonly logger: Logger,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.#ahead = Math.floor(limit.perSecond * LEASE_SECONDS);
+    this.#maxAhead = Math.floor(limit.perSecond * LEASE_SECONDS);
   }
 
   charge(ownerId: string): Promise<void> {
-    const lease = this.#liveLease(ownerId);
-    if (lease) {
-      lease.tokens -= 1;
-      return Promise.resolve();
-    }
+    const owner = this.#owner(ownerId);
+    this.#countCall(owner);
+    if (this.#spendLease(owner)) return Promise.resolve();
     return this.#enqueue(ownerId, true);
   }
 
   check(ownerId: string): Promise<void> {
-    if (this.#liveLease(ownerId)) return Promise.resolve();
+    const lease = this.#liveLease(this.#owner(ownerId));
+    if (lease) return Promise.resolve();
     return this.#enqueue(ownerId, false);
   }
 
-  #liveLease(ownerId: string): Lease | undefined {
-    const lease = this.#leases.get(ownerId);
+  #owner(ownerId: string): Owner {
+    let owner = this.#owners.get(ownerId);
+    if (!owner) {
+      if (this.#owners.size >= MAX_OWNERS) this.#owners.clear();
+      owner = { lease: undefined, unspent: 0, windowStartedAt: this.now(), callsThisWindow: 0, callsLastWindow: 0 };
+      this.#owners.set(ownerId, owner);
+    }
+    return owner;
+  }
+
+  #countCall(owner: Owner): void {
+    const now = this.now();
+    const sinceWindowStart = now - owner.windowStartedAt;
+    if (sinceWindowStart >= RATE_WINDOW_MS) {
+      owner.callsLastWindow = sinceWindowStart < 2 * RATE_WINDOW_MS ? owner.callsThisWindow : 0;
+      owner.callsThisWindow = 0;
+      owner.windowStartedAt = now;
+    }
+    owner.callsThisWindow += 1;
+  }
+
+  /** Tokens to take ahead: what the owner's calls to this process would spend before the lease expires. */
+  #aheadFor(owner: Owner): number {
+    const callsPerSecond = Math.max(owner.callsLastWindow, owner.callsThisWindow);
+    return Math.min(this.#maxAhead, Math.floor(callsPerSecond * LEASE_SECONDS));
+  }
+
+  #liveLease(owner: Owner): Lease | undefined {
+    const lease = owner.lease;
     if (!lease) return undefined;
     if (lease.tokens >= 1 && this.now() < lease.expiresAt) return lease;
-    this.#leases.delete(ownerId);
+    owner.unspent += Math.floor(lease.tokens);
+    owner.lease = undefined;
     return undefined;
+  }
+
+  #spendLease(owner: Owner): boolean {
+    const lease = this.#liveLease(owner);
+    if (!lease) return false;
+    lease.tokens -= 1;
+    return true;
   }
 
   #enqueue(ownerId: string, takes: boolean): Promise<void> {
@@ -106,13 +156,24 @@ export class SharedRateLimiter implements RateLimiter {
   }
 
   async #round(ownerId: string): Promise<void> {
-    const waiting = this.#waiting.get(ownerId);
-    if (!waiting) return;
+    const queued = this.#waiting.get(ownerId);
+    if (!queued) return;
     this.#waiting.delete(ownerId);
     this.#inFlight.add(ownerId);
     try {
+      const owner = this.#owner(ownerId);
+      // Calls that queued behind the previous statement spend the lease it left before any new one.
+      const waiting = queued.filter((call) => {
+        const covered = call.takes ? this.#spendLease(owner) : this.#liveLease(owner) !== undefined;
+        if (covered) call.resolve();
+        return !covered;
+      });
+      if (waiting.length === 0) return;
       const wanted = waiting.filter((call) => call.takes).length;
-      const bucket = await this.#take(ownerId, wanted > 0 ? wanted + this.#ahead : 0);
+      const returned = owner.unspent;
+      owner.unspent = 0;
+      const bucket = await this.#take(ownerId, wanted > 0 ? wanted + this.#aheadFor(owner) : 0, returned);
+      if (bucket === null) owner.unspent += returned;
       let granted = bucket?.granted ?? wanted;
       for (const call of waiting) {
         const passes = bucket === null || (call.takes ? granted > 0 : bucket.tokens >= 1 || granted > 0);
@@ -121,7 +182,7 @@ export class SharedRateLimiter implements RateLimiter {
         else call.reject(rateLimited(this.limit, bucket?.tokens ?? 0));
       }
       if (bucket && granted > 0) {
-        this.#leases.set(ownerId, { tokens: granted, expiresAt: this.now() + LEASE_SECONDS * 1000 });
+        owner.lease = { tokens: granted, expiresAt: this.now() + LEASE_SECONDS * 1000 };
       }
     } finally {
       this.#inFlight.delete(ownerId);
@@ -129,11 +190,12 @@ export class SharedRateLimiter implements RateLimiter {
     }
   }
 
-  async #take(ownerId: string, wanted: number): Promise<{ granted: number; tokens: number } | null> {
+  async #take(ownerId: string, wanted: number, returned: number): Promise<{ granted: number; tokens: number } | null> {
     try {
       const [row] = await this.run<{ granted: number; tokens: number }>(TAKE, {
         owner: ownerId,
         wanted,
+        returned,
         burst: this.limit.burst,
         perSecond: this.limit.perSecond,
       });
