@@ -28,8 +28,30 @@ export async function startQueue(pool: pg.Pool, logger: Logger): Promise<PgBoss>
   const boss = new PgBoss({ db: bossDb(pool), schedule: false, supervise: true, migrate: true });
   boss.on('error', (error) => logger.error({ err: error }, 'webhook queue error'));
   await boss.start();
-  await boss.createQueue(DELIVERY_QUEUE);
+  await createQueueOnce(pool, boss);
   return boss;
+}
+
+// Any constant works; it only has to be the same for every worker sharing a database.
+const CREATE_QUEUE_LOCK_ID = 7_274_261_128;
+
+/**
+ * Creates the delivery queue unless it exists, one worker at a time: pg-boss creates a queue as a
+ * partition of its job table, and two workers doing that at once on a new database were seen to
+ * deadlock (40P01), failing one worker's start.
+ */
+async function createQueueOnce(pool: pg.Pool, boss: PgBoss): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [CREATE_QUEUE_LOCK_ID]);
+    try {
+      if (!(await boss.getQueue(DELIVERY_QUEUE))) await boss.createQueue(DELIVERY_QUEUE);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [CREATE_QUEUE_LOCK_ID]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /**
