@@ -139,6 +139,28 @@ describe('several workers on one database', () => {
   });
 });
 
+describe('a backlog', () => {
+  it("drains at the receiver's pace, not one delivery per poll interval", async () => {
+    // Events waiting for a worker that starts later, which then makes one attempt at a time and
+    // polls every 5 s: a backlog of 12 that waited a poll interval per delivery would take a minute.
+    const slowPolling = { ...WEBHOOK_ENV, TAKST_WEBHOOK_POLL_INTERVAL_MS: '5000', TAKST_WEBHOOK_CONCURRENCY: '1' };
+    const server = await startTestServer({ env: { ...slowPolling, TAKST_WEBHOOK_WORKER: 'false' } });
+    const hooks = await receiver();
+    await server.admin.webhooks.create.mutate({ url: hooks.url, eventTypes: ['assignment.created'] });
+    await Promise.all(Array.from({ length: 12 }, () => server.admin.assignments.create.mutate(assignmentInput())));
+    const worker = spawnWorker({ ...slowPolling, DATABASE_URL: server.databaseUrl });
+    try {
+      await worker.running;
+      const started = performance.now();
+      await hooks.waitFor(12, 60_000);
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await worker.stop('SIGKILL');
+      await server.close();
+    }
+  });
+});
+
 describe('the worker command', () => {
   it('exits 0 promptly on SIGTERM', async () => {
     const worker = spawnWorker({ ...WEBHOOK_ENV, DATABASE_URL: api.databaseUrl });

@@ -68,15 +68,21 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
       onRetryScheduled: (dueAt) => wakeUps.at(dueAt),
     };
     const started = await Promise.all(
-      Array.from({ length: options.concurrency }, () =>
-        boss.work<DeliveryJob>(
+      Array.from({ length: options.concurrency }, async () => {
+        const self = { id: '' };
+        self.id = await boss.work<DeliveryJob>(
           DELIVERY_QUEUE,
           { batchSize: 1, pollingIntervalSeconds: options.pollIntervalMs / 1000 },
           async ([job]) => {
-            if (job) await attemptDelivery(delivery, job.data);
+            if (!job) return;
+            await attemptDelivery(delivery, job.data);
+            // pg-boss waits a poll interval after each fetch, found or not: with a backlog, the
+            // next job is fetched at once instead, so a backlog drains at the receivers' pace.
+            boss.notifyWorker(self.id);
           },
-        ),
-      ),
+        );
+        return self.id;
+      }),
     );
     workerIds.push(...started);
     const dispatcher = new Dispatcher({
