@@ -29,12 +29,29 @@ async function tsc(project: string[]) {
 
 let packedFiles: string[];
 
+/**
+ * One npm command, given two minutes and one more try: on a busy CI machine an npm run was seen
+ * to stall without output (once in several suites, on Node 24), and a second run went through.
+ */
+async function npmStep(args: string[], cwd: string): Promise<string> {
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_progress: 'false' };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await run(npm, args, { cwd, env, timeout: 120_000 })).stdout;
+    } catch (error) {
+      const { killed, stderr } = error as { killed?: boolean; stderr?: string };
+      if (!killed || attempt === 2) throw error;
+      console.warn(`npm ${args[0]} stalled for 2 minutes; trying once more. Its stderr:\n${stderr ?? ''}`);
+    }
+  }
+}
+
 beforeAll(async () => {
   // No build first: `npm pack` runs the package's prepack, which builds dist/.
   // Outside the workspace, so nothing resolves through the monorepo's node_modules.
   workDir = await mkdtemp(path.join(tmpdir(), 'takst-sdk-'));
-  const packed = await run(npm, ['pack', '--json', '--pack-destination', workDir], { cwd: sdkDir });
-  const [packResult] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  const packed = await npmStep(['pack', '--json', '--pack-destination', workDir], sdkDir);
+  const [packResult] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(workDir, packResult?.filename ?? '');
   packedFiles = (packResult?.files ?? []).map((file) => file.path).sort();
   consumerDir = path.join(workDir, 'consumer');
@@ -46,11 +63,10 @@ beforeAll(async () => {
     path.join(consumerDir, 'package.json'),
     JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }),
   );
-  await run(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, 'typescript@5.9.3'], {
-    cwd: consumerDir,
-  });
-  // npm pack builds the SDK, and npm install fetches tRPC from the registry: minutes on a busy machine.
-}, 300_000);
+  await npmStep(['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, 'typescript@5.9.3'], consumerDir);
+  // npm pack builds the SDK, and npm install fetches tRPC from the registry: minutes on a busy
+  // machine; each may be tried twice.
+}, 540_000);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
