@@ -23,6 +23,19 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
+/** Drops `database` (a plain identifier), connections and all, and creates it empty; returns its URL. */
+export async function recreateDatabase(serverUrl: string, database: string): Promise<string> {
+  await withClient(serverUrl, async (client) => {
+    await client.query(`drop database if exists ${database} with (force)`);
+    await client.query(`create database ${database}`);
+  });
+  return withDatabase(serverUrl, database);
+}
+
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  await withClient(serverUrl, (client) => client.query(`drop database if exists ${database} with (force)`));
+}
+
 async function databaseExists(serverUrl: string, database: string): Promise<boolean> {
   return withClient(serverUrl, async (client) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);

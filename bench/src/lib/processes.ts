@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import path from 'node:path';
 
 const STOP_GRACE_MS = 15_000;
 const running = new Set<ChildProcess>();
@@ -75,6 +76,17 @@ export async function runCommand(
 }
 
 /** Asks the OS for a free port on 127.0.0.1. */
+/**
+ * The server a script runs: `override` (a path from where the script was started) as it is, or
+ * else `apps/server/dist/main.js` of `root`, built first.
+ */
+export async function serverToRun(root: string, override: string | undefined): Promise<string> {
+  if (override) return path.resolve(process.env.INIT_CWD ?? process.cwd(), override);
+  console.error('building the server …');
+  await runCommand('npm', ['run', 'build', '-w', '@takst/server'], root, 300_000, true);
+  return path.join(root, 'apps/server/dist/main.js');
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

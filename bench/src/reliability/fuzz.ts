@@ -9,9 +9,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { serverUrlFromEnv, withClient, withDatabase } from '../lib/database';
+import { recreateDatabase, serverUrlFromEnv, withDatabase } from '../lib/database';
 import { positiveInteger } from '../lib/env';
-import { freePort, runBenchmark, runCommand, stopProcess, waitUntilReady } from '../lib/processes';
+import { freePort, runBenchmark, serverToRun, stopProcess, waitUntilReady } from '../lib/processes';
 import { BENCH_SECRETS_KEY } from '../lib/secrets-key';
 import { formatFuzzReport, fuzz, fuzzFailed } from './fuzz-core';
 
@@ -71,18 +71,9 @@ await runBenchmark(async () => {
   const serverOverride = setting('server', 'FUZZ_SERVER');
   const logFile = setting('server-log', 'FUZZ_SERVER_LOG');
 
-  const mainJs = serverOverride
-    ? path.resolve(process.env.INIT_CWD ?? process.cwd(), serverOverride)
-    : path.join(ROOT, 'apps/server/dist/main.js');
-  if (!serverOverride) {
-    console.error('building the server …');
-    await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, 300_000, true);
-  }
+  const mainJs = await serverToRun(ROOT, serverOverride);
   const serverUrl = serverUrlFromEnv(process.env);
-  await withClient(serverUrl, async (client) => {
-    await client.query(`drop database if exists ${DATABASE} with (force)`);
-    await client.query(`create database ${DATABASE}`);
-  });
+  await recreateDatabase(serverUrl, DATABASE);
 
   const port = await freePort();
   const adminKey = `tk_${randomBytes(32).toString('base64url')}`;

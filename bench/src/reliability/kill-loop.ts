@@ -9,9 +9,9 @@
 
 import path from 'node:path';
 import { generateApiKey } from '@takst/api';
-import { serverUrlFromEnv, withClient, withDatabase } from '../lib/database';
+import { recreateDatabase, serverUrlFromEnv, withDatabase } from '../lib/database';
 import { positiveInteger } from '../lib/env';
-import { freePort, runBenchmark, runCommand } from '../lib/processes';
+import { freePort, runBenchmark, serverToRun } from '../lib/processes';
 import { formatKillLoopReport, killLoopHeld, runKillLoop } from './kill-loop-core';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -30,17 +30,8 @@ await runBenchmark(async () => {
   const kills = positiveInteger(process.env, 'KILL_LOOP_KILLS', 8);
   const killAfterMs = killAfter(process.env.KILL_LOOP_KILL_AFTER_MS);
   const serverUrl = serverUrlFromEnv(process.env);
-  const mainJs = process.env.KILL_LOOP_SERVER
-    ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.KILL_LOOP_SERVER)
-    : path.join(ROOT, 'apps/server/dist/main.js');
-  if (!process.env.KILL_LOOP_SERVER) {
-    console.error('building the server …');
-    await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, 300_000, true);
-  }
-  await withClient(serverUrl, async (client) => {
-    await client.query(`drop database if exists ${DATABASE} with (force)`);
-    await client.query(`create database ${DATABASE}`);
-  });
+  const mainJs = await serverToRun(ROOT, process.env.KILL_LOOP_SERVER);
+  await recreateDatabase(serverUrl, DATABASE);
   const report = await runKillLoop({
     databaseUrl: withDatabase(serverUrl, DATABASE),
     mainJs,

@@ -22,11 +22,11 @@ export const bossDb = (db: Queryable): PgBoss.Db => ({
 /**
  * pg-boss on our pool (it creates and migrates its `pgboss` schema on start, under its own
  * advisory lock). Cron scheduling is off: nothing here uses it. Supervision stays on: it expires
- * jobs whose worker died, so they are tried again. It runs every 15 s rather than pg-boss's 2 min,
- * so a dead worker's delivery goes out again within its lease plus 15 s; one worker on the
+ * jobs whose worker died, so they are tried again. It runs every 10 s rather than pg-boss's 2 min
+ * (pg-boss skips a pass that comes a hair early, so passes are 10–20 s apart); one worker on the
  * database runs each pass, a few cheap statements.
  */
-export const QUEUE_MAINTENANCE_SECONDS = 15;
+export const QUEUE_MAINTENANCE_SECONDS = 10;
 
 export async function startQueue(pool: pg.Pool, logger: Logger): Promise<PgBoss> {
   const boss = new PgBoss({
@@ -67,7 +67,9 @@ async function createQueueOnce(pool: pg.Pool, boss: PgBoss): Promise<void> {
 /**
  * A job for one attempt. The HTTP outcome is handled by the handler itself (it schedules the
  * next attempt); pg-boss's own retries only cover a handler that threw — the database was
- * unreachable, or the worker died and the job expired after `leaseSeconds`.
+ * unreachable, or the worker died and the job expired after `leaseSeconds`. The first of those
+ * retries comes 5 s later (then 10, 20, … s), so a dead worker's delivery is not kept waiting
+ * longer than its lease and the next maintenance pass.
  */
 export function deliveryJob(data: DeliveryJob, startAfter: Date, leaseSeconds: number): PgBoss.JobInsert<DeliveryJob> {
   return {
@@ -76,7 +78,7 @@ export function deliveryJob(data: DeliveryJob, startAfter: Date, leaseSeconds: n
     startAfter,
     expireInSeconds: leaseSeconds,
     retryLimit: 10,
-    retryDelay: 30,
+    retryDelay: 5,
     retryBackoff: true,
   };
 }

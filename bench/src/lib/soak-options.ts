@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface SoakOptions {
+  minutes: number;
+  /** Requests per second over all kinds, arriving at a fixed rate whatever the answers take. */
+  rate: number;
+  sampleSeconds: number;
+  /** Unmeasured load at the same rate before the soak, so the JIT and the pools settle first. */
+  warmupSeconds: number;
+  /** The raw node:http + pg floor under the GET-by-id share of the load; 0 skips it. */
+  baselineSeconds: number;
+  rows: number;
+  followers: number;
+  /** Where to write the figures as JSON; resolved against the directory `npm run` was called from. */
+  jsonPath: string | undefined;
+}
+
+export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
+
+  --minutes <n>           soak length (default 30; fractions allowed)
+  --rate <n>              requests per second over the whole mix, open loop (default 200)
+  --sample-seconds <n>    one sample window every n seconds (default 10)
+  --warmup-seconds <n>    unmeasured load before the soak (default 30)
+  --baseline-seconds <n>  raw node:http + pg baseline under the GET share (default 60; 0 skips it)
+  --rows <n>              assignments to seed (default 5000)
+  --followers <n>         SSE event followers connected for the whole run (default 3)
+  --json <file>           also write the figures to this file
+  --help`;
+
+function numberOption(raw: string | undefined, name: string, fallback: number, min: number, integer: boolean): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** The options, or null when --help asked for the usage. */
+export function readSoakOptions(args: string[], callerDirectory: string): SoakOptions | null {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      minutes: { type: 'string' },
+      rate: { type: 'string' },
+      'sample-seconds': { type: 'string' },
+      'warmup-seconds': { type: 'string' },
+      'baseline-seconds': { type: 'string' },
+      rows: { type: 'string' },
+      followers: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return null;
+  const options: SoakOptions = {
+    minutes: numberOption(values.minutes, 'minutes', 30, 0.5, false),
+    rate: numberOption(values.rate, 'rate', 200, 1, false),
+    sampleSeconds: numberOption(values['sample-seconds'], 'sample-seconds', 10, 1, true),
+    warmupSeconds: numberOption(values['warmup-seconds'], 'warmup-seconds', 30, 0, true),
+    baselineSeconds: numberOption(values['baseline-seconds'], 'baseline-seconds', 60, 0, true),
+    rows: numberOption(values.rows, 'rows', 5_000, 100, true),
+    followers: numberOption(values.followers, 'followers', 3, 0, true),
+    jsonPath: values.json === undefined ? undefined : path.resolve(callerDirectory, values.json),
+  };
+  if (options.minutes * 60 < 3 * options.sampleSeconds) {
+    throw new Error('--minutes must cover at least three sample windows');
+  }
+  return options;
+}
