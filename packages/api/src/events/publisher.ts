@@ -34,6 +34,29 @@ const BUILT_DATA = Object.entries(EVENT_DATA_SQL).map(([type, select], i) => ({
   column: `built_${i}.data`,
 }));
 
+/**
+ * Numbers and writes a transaction's events in one statement; parameters: the count twice, then
+ * the rows as JSON. The counter row stays locked until commit, so the numbers follow commit order.
+ */
+const INSERT_EVENTS = `with reserved as (
+     update event_counter set last_sequence = last_sequence + ? returning last_sequence - ? as base),
+   e as (
+     select * from rows from (json_to_recordset(?::json) as (id uuid, type text, entity_type text, entity_id uuid,
+       data jsonb, changes jsonb, audit_id uuid, reason text, actor_id uuid, actor_name text, user_id uuid,
+       user_name text, request_id text, occurred_at timestamptz))
+     with ordinality as e(id, type, entity_type, entity_id, data, changes, audit_id, reason, actor_id, actor_name,
+       user_id, user_name, request_id, occurred_at, n))
+   insert into events (sequence, id, type, entity_type, entity_id, data, changes, reason, actor_id, actor_name,
+     user_id, user_name, request_id, occurred_at)
+   select reserved.base + e.n, e.id, e.type, e.entity_type, e.entity_id,
+     coalesce(${BUILT_DATA.map((built) => built.column).join(', ')}, e.data, '{}'),
+     coalesce(e.changes, audit.changes, '{}'), e.reason, e.actor_id, e.actor_name, e.user_id, e.user_name,
+     e.request_id, e.occurred_at
+   from reserved, e
+     ${BUILT_DATA.map((built) => built.join).join('\n')}
+     left join audit_log audit on audit.id = e.audit_id
+   order by e.n`;
+
 // What each open transaction has changed, keyed by the EntityManager the transaction runs on.
 const intents = new WeakMap<EntityManager, EventIntent[]>();
 
@@ -85,29 +108,6 @@ export class EventPublisher implements EventSubscriber {
       request_id: intent.requestId,
       occurred_at: intent.occurredAt.toISOString(),
     }));
-    // The counter row stays locked until commit, so the numbers reserved here follow commit order.
-    await sql(
-      em,
-      `with reserved as (
-         update event_counter set last_sequence = last_sequence + ? returning last_sequence - ? as base),
-       e as (
-         select * from rows from (json_to_recordset(?::json) as (id uuid, type text, entity_type text, entity_id uuid,
-           data jsonb, changes jsonb, audit_id uuid, reason text, actor_id uuid, actor_name text, user_id uuid,
-           user_name text, request_id text, occurred_at timestamptz))
-         with ordinality as e(id, type, entity_type, entity_id, data, changes, audit_id, reason, actor_id, actor_name,
-           user_id, user_name, request_id, occurred_at, n))
-       insert into events (sequence, id, type, entity_type, entity_id, data, changes, reason, actor_id, actor_name,
-         user_id, user_name, request_id, occurred_at)
-       select reserved.base + e.n, e.id, e.type, e.entity_type, e.entity_id,
-         coalesce(${BUILT_DATA.map((built) => built.column).join(', ')}, e.data, '{}'),
-         coalesce(e.changes, audit.changes, '{}'), e.reason, e.actor_id, e.actor_name, e.user_id, e.user_name,
-         e.request_id, e.occurred_at
-       from reserved, e
-         ${BUILT_DATA.map((built) => built.join).join('\n')}
-         left join audit_log audit on audit.id = e.audit_id
-       order by e.n`,
-      [rows.length, rows.length, JSON.stringify(rows)],
-      args.transaction,
-    );
+    await sql(em, INSERT_EVENTS, [rows.length, rows.length, JSON.stringify(rows)], args.transaction);
   }
 }
