@@ -231,12 +231,14 @@ export async function checkDeliveries(
 
 /**
  * Delivery jobs pg-boss ran more than once: those a dead worker had taken, expired after their
- * lease, and the ones a handler threw for. Read from pg-boss's own table; null if it is not there.
+ * lease, and the ones a handler threw for. Read from pg-boss's own tables (job and archive); null if absent.
  */
 export async function jobsRunAgain(db: pg.Client): Promise<number | null> {
   try {
     const { rows } = await db.query<{ count: number }>(
-      `select count(*)::int as count from pgboss.job where name = 'takst-webhook-delivery' and retry_count > 0`,
+      `select count(*)::int as count from (select name, retry_count from pgboss.job
+       union all select name, retry_count from pgboss.archive) jobs
+       where name = 'takst-webhook-delivery' and retry_count > 0`,
     );
     return rows[0]?.count ?? 0;
   } catch {

@@ -27,6 +27,13 @@ export const bossDb = (db: Queryable): PgBoss.Db => ({
  * database runs each pass, a few cheap statements.
  */
 export const QUEUE_MAINTENANCE_SECONDS = 10;
+/**
+ * Finished jobs leave the job table for pg-boss's archive after a minute, not its default 12 hours:
+ * the delivery's state is ours (webhook_deliveries), and every worker's fetch reads the job table,
+ * which a day of deliveries would otherwise fill with finished rows (a soak saw the fetch grow to
+ * the busiest statement as they piled up).
+ */
+export const QUEUE_ARCHIVE_AFTER_SECONDS = 60;
 
 export async function startQueue(pool: pg.Pool, logger: Logger): Promise<PgBoss> {
   const boss = new PgBoss({
@@ -35,6 +42,7 @@ export async function startQueue(pool: pg.Pool, logger: Logger): Promise<PgBoss>
     supervise: true,
     migrate: true,
     maintenanceIntervalSeconds: QUEUE_MAINTENANCE_SECONDS,
+    archiveCompletedAfterSeconds: QUEUE_ARCHIVE_AFTER_SECONDS,
   });
   boss.on('error', (error) => logger.error({ err: error }, 'webhook queue error'));
   await boss.start();
