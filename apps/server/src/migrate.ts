@@ -13,11 +13,23 @@ export async function withStartupLock<T>(databaseUrl: string, work: () => Promis
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK_ID]);
+    return await holdingAdvisoryLock(client, STARTUP_LOCK_ID, work);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `work` while `connection` holds the session advisory lock `lockId`; other processes wait their turn. */
+export async function holdingAdvisoryLock<T>(
+  connection: Pick<pg.ClientBase, 'query'>,
+  lockId: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  await connection.query('select pg_advisory_lock($1)', [lockId]);
+  try {
     return await work();
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_ID]).catch(() => undefined);
-    await client.end();
+    await connection.query('select pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
   }
 }
 

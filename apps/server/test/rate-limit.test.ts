@@ -52,6 +52,24 @@ async function listCalls(at: TestServer, key: string, calls: number, requestId =
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Two more servers sharing the setup server's database, with `env`; closed after `work`. */
+async function withTwoServers(
+  env: Record<string, string>,
+  work: (first: TestServer, second: TestServer) => Promise<void>,
+): Promise<void> {
+  const first = await startTestServer({ sharing: setup, env });
+  try {
+    const second = await startTestServer({ sharing: setup, env });
+    try {
+      await work(first, second);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await first.close();
+  }
+}
+
 describe('the rate limit per API client', () => {
   it('lets a burst through, then refuses with TOO_MANY_REQUESTS and Retry-After', async () => {
     const key = await newKey();
@@ -132,11 +150,7 @@ describe('the rate limit per API client', () => {
   it('holds across servers with a generous limit too, where each server takes tokens ahead', async () => {
     // 40 a second: each server takes a tenth of a second's worth (4) ahead of its calls.
     const generous = { TAKST_RATE_LIMIT_PER_SECOND: '40', TAKST_RATE_LIMIT_BURST: '10' };
-    const [first, second] = [
-      await startTestServer({ sharing: setup, env: generous }),
-      await startTestServer({ sharing: setup, env: generous }),
-    ];
-    try {
+    await withTwoServers(generous, async (first, second) => {
       const key = await newKey();
       const started = performance.now();
       const answers = await Promise.all(
@@ -148,10 +162,7 @@ describe('the rate limit per API client', () => {
       expect(passed).toBeGreaterThanOrEqual(10);
       // Never more than the burst plus what refilled meanwhile, whichever server answered.
       expect(passed).toBeLessThanOrEqual(10 + Math.ceil(40 * elapsedSeconds));
-    } finally {
-      await second.close();
-      await first.close();
-    }
+    });
   });
 
   it('costs a client spread thinly over two servers one token per call, so its burst stays whole', async () => {
@@ -159,11 +170,7 @@ describe('the rate limit per API client', () => {
     // alternating between the servers, must leave its bucket full for a burst afterwards: a lease
     // taken for each call and left to expire would have cost 3 tokens a call and drained it.
     const modest = { TAKST_RATE_LIMIT_PER_SECOND: '20', TAKST_RATE_LIMIT_BURST: '20' };
-    const [first, second] = [
-      await startTestServer({ sharing: setup, env: modest }),
-      await startTestServer({ sharing: setup, env: modest }),
-    ];
-    try {
+    await withTwoServers(modest, async (first, second) => {
       const key = await newKey();
       for (let i = 0; i < 24; i++) {
         expect((await listCalls(i % 2 === 0 ? first : second, key, 1)).status).toBe(200);
@@ -173,10 +180,7 @@ describe('the rate limit per API client', () => {
         Array.from({ length: 16 }, (_, i) => listCalls(i % 2 === 0 ? first : second, key, 1)),
       );
       expect(burst.map((answer) => answer.status)).toEqual(Array(16).fill(200));
-    } finally {
-      await second.close();
-      await first.close();
-    }
+    });
   });
 
   it('keeps buckets in each process with TAKST_RATE_LIMIT_STORE=memory', async () => {

@@ -97,7 +97,8 @@ class ServerUnderTest {
   }
 }
 
-function createInput(marker: string) {
+/** A new assignment whose notes carry `marker`, so the write can be found by it afterwards. */
+export function createInput(marker: string) {
   return {
     type: 'condition_report',
     property: { address: { street: 'Kill Loop gate 1', postalCode: '0155', city: 'Oslo' } },

@@ -5,6 +5,7 @@
  * read acknowledged assignments back through both servers.
  */
 import { randomUUID } from 'node:crypto';
+import { createInput } from './kill-loop-core';
 import { callProcedure, type Servers, type Status, sleep } from './scale-out-http';
 
 export const MARKER_PREFIX = 'scale-out ';
@@ -52,15 +53,6 @@ export interface LoadOptions {
 const count = (tally: Record<string, number>, status: Status) => {
   tally[String(status)] = (tally[String(status)] ?? 0) + 1;
 };
-
-function assignmentInput(marker: string) {
-  return {
-    type: 'condition_report',
-    property: { address: { street: 'Skalagata 2', postalCode: '0155', city: 'Oslo' } },
-    client: { name: 'Kari Nordmann' },
-    notes: marker,
-  };
-}
 
 export class Load {
   readonly figures: LoadFigures = {
@@ -115,7 +107,7 @@ export class Load {
       const input = { assignmentId: target, author: 'scale-out', text: marker };
       return { kind: 'notes.add', input, ...base, ...flags };
     }
-    return { kind: 'assignments.create', input: assignmentInput(marker), ...base, ...flags };
+    return { kind: 'assignments.create', input: createInput(marker), ...base, ...flags };
   }
 
   /** Until acknowledged or refused: each retry under the same key goes to the other server. */

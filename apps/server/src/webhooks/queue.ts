@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+import { holdingAdvisoryLock } from '../migrate';
 
 /** The pg-boss queue of delivery attempts. */
 export const DELIVERY_QUEUE = 'takst-webhook-delivery';
@@ -61,12 +62,9 @@ const CREATE_QUEUE_LOCK_ID = 7_274_261_128;
 async function createQueueOnce(pool: pg.Pool, boss: PgBoss): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query('select pg_advisory_lock($1)', [CREATE_QUEUE_LOCK_ID]);
-    try {
+    await holdingAdvisoryLock(client, CREATE_QUEUE_LOCK_ID, async () => {
       if (!(await boss.getQueue(DELIVERY_QUEUE))) await boss.createQueue(DELIVERY_QUEUE);
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [CREATE_QUEUE_LOCK_ID]);
-    }
+    });
   } finally {
     client.release();
   }
