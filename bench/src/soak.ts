@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { postgresVersion, sampleAssignments, seedBenchData, serverUrlFromEnv, withClient } from './lib/database';
 import { cpuDescription, processRssBytes } from './lib/proc';
 import { killAllNow, runCommand, stopAll } from './lib/processes';
+import { autovacuumForSoak } from './lib/soak-autovacuum';
 import {
   type EventFollower,
   followersCaughtUp,
@@ -199,7 +200,12 @@ async function seed(databaseUrl: string, rows: number): Promise<void> {
 }
 
 /** Everything between an empty database and the report; the caller stops what is left and drops it. */
-async function soak(options: SoakOptions, databaseUrl: string, signal: AbortSignal): Promise<SoakReport> {
+async function soak(
+  options: SoakOptions,
+  databaseUrl: string,
+  autovacuum: string,
+  signal: AbortSignal,
+): Promise<SoakReport> {
   const adminKey = `tk_${randomBytes(32).toString('base64url')}`;
   // The server runs the migrations, so it must be up before the tables can be seeded.
   const takst = await startTakstServer(ROOT, databaseUrl, adminKey);
@@ -257,6 +263,7 @@ async function soak(options: SoakOptions, databaseUrl: string, signal: AbortSign
         rows: options.rows,
         idleRssMb,
         rssAfterWarmupMb,
+        autovacuum,
       },
       minutes: minuteRows(windows, options.sampleSeconds),
       summary,
@@ -293,9 +300,11 @@ async function main(): Promise<number> {
   const serverUrl = serverUrlFromEnv(process.env);
   log('building the server');
   await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS, true);
+  const autovacuum = await autovacuumForSoak(serverUrl, options.autovacuumAsConfigured);
+  log(`autovacuum: ${autovacuum.description}`);
   const databaseUrl = await createSoakDatabase(serverUrl);
   try {
-    const report = await soak(options, databaseUrl, interrupted.signal);
+    const report = await soak(options, databaseUrl, autovacuum.description, interrupted.signal);
     console.log(formatSoakReport(report));
     if (options.jsonPath) {
       await writeFile(options.jsonPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -308,6 +317,7 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
     await dropSoakDatabase(serverUrl);
+    await autovacuum.restore();
   }
 }
 

@@ -1,6 +1,7 @@
 import { createPlatform, resealWebhookSecrets } from '@takst/api';
 import { createOrmConfig, MikroORM } from '@takst/db';
 import { type Config, ConfigError, loadConfig } from './config';
+import { warnAboutDatabaseSettings } from './database-settings';
 import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { StartupError } from './embedded-postgres';
 import { createLogger } from './logger';
@@ -37,6 +38,7 @@ async function withMigratedDatabase(config: Config, logger: Logger, work: (orm: 
     try {
       await withStartupLock(database.url, async () => {
         await runMigrations(orm, logger);
+        await warnAboutDatabaseSettings(orm, logger);
         await work(orm);
       });
     } finally {

@@ -18,6 +18,7 @@ import { bootstrapAdminUser, type StartupNotice } from './bootstrap-user';
 import type { Config } from './config';
 import { DEFAULT_CONSOLE_DIR, serveConsole } from './console';
 import { createCors } from './cors';
+import { warnAboutDatabaseSettings } from './database-settings';
 import { demoUsersNotice, reportDemoNotAdded, seedDemoData } from './demo/seed';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { refusalBody, writeProblem } from './http-refusal';
@@ -92,6 +93,7 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
     const ready = platform;
     await withStartupLock(database.url, async () => {
       await runMigrations(ready.orm, logger);
+      await warnAboutDatabaseSettings(ready.orm, logger);
       await sealPlainSecrets(ready.orm, secrets, logger);
       await bootstrapAdmin(
         ready.orm,

@@ -28,10 +28,10 @@ export interface RunInfo {
   durationSeconds: number;
 }
 
-const integer = (n: number) => Math.round(n).toLocaleString('en-US');
+export const integer = (n: number) => Math.round(n).toLocaleString('en-US');
 const decimal = (n: number, digits: number) => n.toFixed(digits);
 
-function row(cells: string[]): string {
+export function row(cells: readonly (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 

@@ -14,6 +14,8 @@ export interface SoakOptions {
   followers: number;
   /** Where to write the figures as JSON; resolved against the directory `npm run` was called from. */
   jsonPath: string | undefined;
+  /** Leave PostgreSQL's autovacuum as the server has it, even when off. */
+  autovacuumAsConfigured: boolean;
 }
 
 export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
@@ -26,6 +28,9 @@ export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
   --rows <n>              assignments to seed (default 5000)
   --followers <n>         SSE event followers connected for the whole run (default 3)
   --json <file>           also write the figures to this file
+  --autovacuum-as-configured
+                          keep PostgreSQL's autovacuum off if the server has it off (by default
+                          the soak turns it on for the run and puts the setting back after)
   --help`;
 
 function numberOption(raw: string | undefined, name: string, fallback: number, min: number, integer: boolean): number {
@@ -51,6 +56,7 @@ export function readSoakOptions(args: string[], callerDirectory: string): SoakOp
       rows: { type: 'string' },
       followers: { type: 'string' },
       json: { type: 'string' },
+      'autovacuum-as-configured': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -64,6 +70,7 @@ export function readSoakOptions(args: string[], callerDirectory: string): SoakOp
     rows: numberOption(values.rows, 'rows', 5_000, 100, true),
     followers: numberOption(values.followers, 'followers', 3, 0, true),
     jsonPath: values.json === undefined ? undefined : path.resolve(callerDirectory, values.json),
+    autovacuumAsConfigured: values['autovacuum-as-configured'] ?? false,
   };
   if (options.minutes * 60 < 3 * options.sampleSeconds) {
     throw new Error('--minutes must cover at least three sample windows');

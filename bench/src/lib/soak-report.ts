@@ -1,3 +1,4 @@
+import { integer, row } from './report';
 import { SOAK_MIX } from './soak-mix';
 import type { WindowSample } from './soak-sampler';
 import type { Trend } from './soak-stats';
@@ -15,6 +16,7 @@ export interface SoakInfo {
   rows: number;
   idleRssMb: number;
   rssAfterWarmupMb: number;
+  autovacuum: string;
 }
 
 /** A server under the GET-by-id share of the load: the raw floor, or takst within the mix. */
@@ -59,9 +61,7 @@ export interface SoakReport {
   windows: WindowSample[];
 }
 
-const integer = (n: number) => Math.round(n).toLocaleString('en-US');
 const fixed = (n: number | null, digits = 1) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(digits));
-const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 const perTenMinutes = (t: Trend) => `${fixed(t.slope, 2)} ± ${fixed(t.standardError, 2)} MB / 10 min`;
 
@@ -161,7 +161,7 @@ export function formatSoakReport(report: SoakReport): string {
     `## Soak: ${info.minutes} ${info.minutes === 1 ? 'minute' : 'minutes'} of mixed load`,
     '',
     `- date: ${info.date}`,
-    `- machine: ${info.machine}; Node ${info.node}; ${info.postgres}`,
+    `- machine: ${info.machine}; Node ${info.node}; ${info.postgres}; autovacuum ${info.autovacuum}`,
     `- load: open loop at ${info.rate} req/s (${mix}), after ${info.warmupSeconds} s of warm-up; ${integer(info.rows)} assignments seeded; sampled every ${info.sampleSeconds} s`,
     `- server RSS: ${fixed(info.idleRssMb)} MB idle, ${fixed(info.rssAfterWarmupMb)} MB after the warm-up`,
     '',

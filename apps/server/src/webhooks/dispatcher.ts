@@ -11,8 +11,8 @@ export interface DispatcherOptions {
   logger: Logger;
   retrySchedule: readonly number[];
   leaseSeconds: number;
-  /** Called after jobs were queued, to wake this process's workers. */
-  onQueued: () => void;
+  /** Called after jobs were queued, with how many, to wake as many of this process's workers. */
+  onQueued: (count: number) => void;
   batchSize?: number;
 }
 
@@ -79,7 +79,7 @@ export class Dispatcher {
       try {
         const queued =
           (await this.#drain(() => this.#dispatchBatch())) + (await this.#drain(() => this.#requeueBatch()));
-        if (queued > 0) this.#options.onQueued();
+        if (queued > 0) this.#options.onQueued(queued);
       } catch (error) {
         this.#options.logger.error({ err: error }, 'webhook dispatch failed; the next round tries again');
       }

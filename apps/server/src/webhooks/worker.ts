@@ -6,6 +6,7 @@ import { Dispatcher } from './dispatcher';
 import { listen } from './listener';
 import { DELIVERY_QUEUE, type DeliveryJob, startQueue } from './queue';
 import { RetryWakeUps } from './retry-wake-ups';
+import { WorkerSlots } from './worker-slots';
 
 /** The events table's trigger notifies this channel as each event commits. */
 const EVENTS_CHANNEL = 'takst_events';
@@ -51,10 +52,8 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
     const boss = await startQueue(pool, logger);
     // An attempt may take the whole timeout; the claim and the job outlive it by a margin.
     const leaseSeconds = Math.ceil(options.timeoutMs / 1000) + 30;
-    const workerIds: string[] = [];
-    const wakeUps = new RetryWakeUps(() => {
-      for (const id of workerIds) boss.notifyWorker(id);
-    });
+    const slots = new WorkerSlots(boss);
+    const wakeUps = new RetryWakeUps(() => slots.wakeAll());
     const delivery: DeliveryOptions = {
       pool,
       boss,
@@ -75,7 +74,12 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
           { batchSize: 1, pollingIntervalSeconds: options.pollIntervalMs / 1000 },
           async ([job]) => {
             if (!job) return;
-            await attemptDelivery(delivery, job.data);
+            slots.busy(self.id);
+            try {
+              await attemptDelivery(delivery, job.data);
+            } finally {
+              slots.idle(self.id);
+            }
             // pg-boss waits a poll interval after each fetch, found or not: with a backlog, the
             // next job is fetched at once instead, so a backlog drains at the receivers' pace.
             boss.notifyWorker(self.id);
@@ -84,16 +88,14 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
         return self.id;
       }),
     );
-    workerIds.push(...started);
+    slots.add(started);
     const dispatcher = new Dispatcher({
       pool,
       boss,
       logger,
       retrySchedule: options.retrySchedule,
       leaseSeconds,
-      onQueued: () => {
-        for (const id of workerIds) boss.notifyWorker(id);
-      },
+      onQueued: (count) => slots.wake(count),
     });
     const listener = listen(options.databaseUrl, [EVENTS_CHANNEL, REQUEUE_CHANNEL], () => dispatcher.request(), logger);
     const poll = setInterval(() => dispatcher.request(), options.pollIntervalMs);
