@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +36,30 @@ let packedFiles: string[];
 async function npmStep(args: string[], cwd: string): Promise<string> {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_progress: 'false' };
   for (let attempt = 1; ; attempt++) {
+    // npm's debug log (every level goes to the file), so a stall says where npm was.
+    const logsDir = path.join(workDir, `npm-logs-${args[0]}-${attempt}`);
     try {
-      return (await run(npm, args, { cwd, env, timeout: 120_000 })).stdout;
+      return (await run(npm, [...args, `--logs-dir=${logsDir}`], { cwd, env, timeout: 120_000 })).stdout;
     } catch (error) {
-      const { killed, stderr } = error as { killed?: boolean; stderr?: string };
-      if (!killed || attempt === 2) throw error;
-      console.warn(`npm ${args[0]} stalled for 2 minutes; trying once more. Its stderr:\n${stderr ?? ''}`);
+      const { killed } = error as { killed?: boolean };
+      const tail = await lastLogLines(logsDir, 40);
+      if (!killed || attempt === 2) {
+        console.warn(`npm ${args[0]} failed; the end of its debug log:\n${tail}`);
+        throw error;
+      }
+      console.warn(`npm ${args[0]} stalled for 2 minutes; trying once more. The end of its debug log:\n${tail}`);
     }
+  }
+}
+
+async function lastLogLines(logsDir: string, count: number): Promise<string> {
+  try {
+    const files = (await readdir(logsDir)).filter((file) => file.endsWith('.log')).sort();
+    const last = files.at(-1);
+    if (!last) return '(no debug log)';
+    return (await readFile(path.join(logsDir, last), 'utf8')).trimEnd().split('\n').slice(-count).join('\n');
+  } catch {
+    return '(no debug log)';
   }
 }
 

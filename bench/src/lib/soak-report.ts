@@ -92,7 +92,11 @@ function summaryTable(s: SoakSummary): string {
     [`RSS median, first ${span}`, `${fixed(s.firstSpanRssMedianMb)} MB`],
     [`RSS median, last ${span}`, `${fixed(s.lastSpanRssMedianMb)} MB`],
     ['RSS max', `${fixed(s.maxRssMb)} MB`],
-    ['RSS slope over the second half', perTenMinutes(s.secondHalfRssTrendMbPer10Min)],
+    [
+      'RSS floor slope over the second half (Theil–Sen)',
+      `${fixed(s.secondHalfRssFloorSlopeMbPer10Min, 2)} MB / 10 min`,
+    ],
+    ['RSS slope over the second half (every sample, least squares)', perTenMinutes(s.secondHalfRssTrendMbPer10Min)],
     [
       `heap used median, first / last ${span}`,
       `${fixed(s.firstSpanHeapMedianMb)} / ${fixed(s.lastSpanHeapMedianMb)} MB`,

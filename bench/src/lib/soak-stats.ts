@@ -46,3 +46,20 @@ export function trend(points: readonly (readonly [number, number])[]): Trend {
   const residuals = points.reduce((sum, [x, y]) => sum + (y - meanY - slope * (x - meanX)) ** 2, 0);
   return { slope, standardError: Math.sqrt(residuals / (n - 2) / variance) };
 }
+
+/**
+ * Theil–Sen slope of y over x: the median of the slopes between every pair of points. One odd
+ * point (a sample caught before a collection) moves it little, where it tips a least-squares
+ * line. NaN with fewer than two points.
+ */
+export function medianSlope(points: readonly (readonly [number, number])[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const [x1, y1] = points[i] as readonly [number, number];
+      const [x2, y2] = points[j] as readonly [number, number];
+      if (x2 !== x1) slopes.push((y2 - y1) / (x2 - x1));
+    }
+  }
+  return slopes.length === 0 ? Number.NaN : median(slopes);
+}

@@ -1,23 +1,25 @@
 import { SOAK_MIX } from './soak-mix';
 import type { OperationKind } from './soak-recorder';
 import type { Window } from './soak-sampler';
-import { median, percentile, pooled, sorted, type Trend, trend } from './soak-stats';
+import { median, medianSlope, percentile, pooled, sorted, type Trend, trend } from './soak-stats';
 
 /**
- * The verdicts' limits. Growth is the slope of RSS over the run's second half, once warm-up has
- * filled the JIT's code space, the pools and the caches: what still grows then is a leak.
- * 5 MB per 10 minutes is 15 MB per half hour and, at 200 req/s, under 45 bytes per request:
- * less than any object a request could leave behind. Between samples RSS moves about 3 MB
- * around its trend as V8 collects and resizes its heap; over the 90 samples of a 30-minute run's
- * second half that leaves the slope a standard error near 0.8 MB / 10 min, so 5 is a trend, not
- * noise. A standard error over half the limit cannot tell either way (a run of a few minutes, or
- * one disturbed by other work), and does not pass.
+ * The verdicts' limits. Growth is judged on the RSS floor: each minute's lowest sample, which
+ * is taken after V8's collections, so a heap that grows between collections and falls back (by
+ * 50–90 MB on a busy machine) does not count, and what it keeps does. Its slope is the Theil–Sen
+ * slope over the run's second half, once warm-up has filled the JIT's code space, the pools and
+ * the caches: what still grows then is a leak. 5 MB per 10 minutes is 15 MB per half hour and,
+ * at 200 req/s, under 45 bytes per request: less than any object a request could leave behind.
+ * A second half of fewer than 5 minutes cannot tell, and does not pass. (A least-squares line
+ * through every sample, the first version of this verdict, is still reported: on a machine where
+ * the heap swings it had a standard error of 5 MB / 10 min and could not tell either way.)
  * p99 is steady when the last span's is within 1.5× the first's; the few milliseconds added to
  * the ratio keep another process's burst on a two-core machine from failing a small p99.
  */
 export const VERDICT_LIMITS = {
   maxRssMb: 300,
   maxRssSlopeMbPer10Min: 5,
+  minFloorMinutes: 5,
   maxP99Ratio: 1.5,
   p99AllowanceMs: 5,
   maxErrorRate: 0.001,
@@ -53,6 +55,9 @@ export interface SoakSummary {
   lastSpanRssMedianMb: number;
   maxRssMb: number;
   secondHalfRssTrendMbPer10Min: Trend;
+  /** Theil–Sen slope of each minute's lowest RSS over the second half, and how many minutes. */
+  secondHalfRssFloorSlopeMbPer10Min: number;
+  secondHalfFloorMinutes: number;
   firstSpanHeapMedianMb: number | null;
   lastSpanHeapMedianMb: number | null;
   secondHalfHeapTrendMbPer10Min: Trend;
@@ -116,6 +121,16 @@ function trendPer10Min(windows: readonly Window[], mb: (w: Window) => number | n
   return { slope: perMinute.slope * 10, standardError: perMinute.standardError * 10 };
 }
 
+/** Each minute's lowest value, as (minute, MB); minutes by the windows' scheduled ends, as in minuteRows. */
+function minuteFloors(windows: readonly Window[], sampleSeconds: number, mb: (w: Window) => number) {
+  const lowest = new Map<number, number>();
+  windows.forEach((window, index) => {
+    const minute = Math.ceil(((index + 1) * sampleSeconds) / 60);
+    lowest.set(minute, Math.min(lowest.get(minute) ?? Number.POSITIVE_INFINITY, mb(window)));
+  });
+  return [...lowest.entries()];
+}
+
 function medianOf(windows: readonly Window[], mb: (w: Window) => number | null): number | null {
   const values = windows.map(mb).filter((v) => v !== null);
   return values.length === 0 ? null : median(values);
@@ -128,6 +143,8 @@ export function summarize(windows: readonly Window[], sampleSeconds: number): So
   const secondHalf = windows.slice(Math.floor(windows.length / 2));
   const rss = (w: Window) => w.sample.rssMb;
   const heap = (w: Window) => w.sample.heapUsedMb;
+  const allFloors = minuteFloors(windows, sampleSeconds, rss);
+  const floors = allFloors.slice(Math.floor(allFloors.length / 2));
   return {
     requests: windows.reduce((sum, w) => sum + w.sample.requests, 0),
     errors: windows.reduce((sum, w) => sum + w.sample.errors, 0),
@@ -136,6 +153,8 @@ export function summarize(windows: readonly Window[], sampleSeconds: number): So
     lastSpanRssMedianMb: medianOf(last, rss) ?? Number.NaN,
     maxRssMb: Math.max(...windows.map(rss)),
     secondHalfRssTrendMbPer10Min: trendPer10Min(secondHalf, rss),
+    secondHalfRssFloorSlopeMbPer10Min: medianSlope(floors) * 10,
+    secondHalfFloorMinutes: floors.length,
     firstSpanHeapMedianMb: medianOf(first, heap),
     lastSpanHeapMedianMb: medianOf(last, heap),
     secondHalfHeapTrendMbPer10Min: trendPer10Min(secondHalf, heap),
@@ -159,8 +178,8 @@ export function verdicts(summary: SoakSummary): Verdict[] {
   );
   const errorRate = summary.errors / Math.max(1, summary.requests);
   const span = `${summary.spanMinutes.toFixed(1)} min`;
-  const rssTrend = summary.secondHalfRssTrendMbPer10Min;
-  const tooNoisy = !(rssTrend.standardError < limits.maxRssSlopeMbPer10Min / 2);
+  const floorSlope = summary.secondHalfRssFloorSlopeMbPer10Min;
+  const tooShort = summary.secondHalfFloorMinutes < limits.minFloorMinutes;
   return [
     {
       rule: `RSS under ${limits.maxRssMb} MB`,
@@ -168,9 +187,9 @@ export function verdicts(summary: SoakSummary): Verdict[] {
       detail: `max ${mb(summary.maxRssMb)}`,
     },
     {
-      rule: `no RSS growth: slope over the second half under ${limits.maxRssSlopeMbPer10Min} MB / 10 min`,
-      passed: rssTrend.slope < limits.maxRssSlopeMbPer10Min && !tooNoisy,
-      detail: `${rssTrend.slope.toFixed(2)} ± ${rssTrend.standardError.toFixed(2)} MB / 10 min${tooNoisy ? ' (a standard error this size cannot tell: the run is too short or too disturbed)' : ''}; median ${mb(summary.firstSpanRssMedianMb)} in the first ${span}, ${mb(summary.lastSpanRssMedianMb)} in the last`,
+      rule: `no RSS growth: the RSS floor (each minute's lowest sample) rises under ${limits.maxRssSlopeMbPer10Min} MB / 10 min over the second half`,
+      passed: floorSlope < limits.maxRssSlopeMbPer10Min && !tooShort,
+      detail: `${floorSlope.toFixed(2)} MB / 10 min (Theil–Sen, ${summary.secondHalfFloorMinutes} minutes)${tooShort ? `; fewer than ${limits.minFloorMinutes} minutes cannot tell: run longer` : ''}; median ${mb(summary.firstSpanRssMedianMb)} in the first ${span}, ${mb(summary.lastSpanRssMedianMb)} in the last`,
     },
     {
       rule: `p99 steady: last ${span} within ${limits.maxP99Ratio}× (or +${limits.p99AllowanceMs} ms) of the first`,
