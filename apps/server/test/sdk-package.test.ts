@@ -30,8 +30,10 @@ async function tsc(project: string[]) {
 let packedFiles: string[];
 
 /**
- * One npm command, given two minutes and one more try: on a busy CI machine an npm run was seen
- * to stall without output (once in several suites, on Node 24), and a second run went through.
+ * One npm command, given two minutes and one more try. npm retries a registry request it cannot
+ * verify for a minute and more before falling back to its cache: behind a proxy with its own
+ * certificate authority that was every request, once turbo had dropped NODE_EXTRA_CA_CERTS
+ * (turbo.json now passes it). Its debug log's last lines are printed when a step stalls or fails.
  */
 async function npmStep(args: string[], cwd: string): Promise<string> {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_progress: 'false' };
