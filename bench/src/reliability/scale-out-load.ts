@@ -5,7 +5,7 @@
  * read acknowledged assignments back through both servers.
  */
 import { randomUUID } from 'node:crypto';
-import { createInput } from './kill-loop-core';
+import { createInput, writeMarker } from './kill-loop-core';
 import { callProcedure, type Servers, type Status, sleep } from './scale-out-http';
 
 export const MARKER_PREFIX = 'scale-out ';
@@ -98,7 +98,7 @@ export class Load {
   }
 
   #nextWrite(n: number): Write {
-    const marker = `${MARKER_PREFIX}${n} ${randomUUID()}`;
+    const marker = writeMarker(`${MARKER_PREFIX}${n}`);
     const assignments = this.#acknowledgedAssignments;
     const target = assignments[Math.floor(Math.random() * assignments.length)];
     const base = { key: randomUUID(), marker, acknowledgedId: null, acknowledgedBy: null };
