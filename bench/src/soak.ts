@@ -208,7 +208,7 @@ async function soak(
 ): Promise<SoakReport> {
   const adminKey = `tk_${randomBytes(32).toString('base64url')}`;
   // The server runs the migrations, so it must be up before the tables can be seeded.
-  const takst = await startTakstServer(ROOT, databaseUrl, adminKey);
+  const takst = await startTakstServer(ROOT, databaseUrl, adminKey, options.nodeFlags);
   await seed(databaseUrl, options.rows);
   const ids = (await sampleAssignments(databaseUrl, SAMPLED_IDS)).map((s) => s.id);
   signal.throwIfAborted();
@@ -264,6 +264,7 @@ async function soak(
         idleRssMb,
         rssAfterWarmupMb,
         autovacuum,
+        nodeFlags: options.nodeFlags,
       },
       minutes: minuteRows(windows, options.sampleSeconds),
       summary,

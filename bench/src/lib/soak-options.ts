@@ -16,6 +16,8 @@ export interface SoakOptions {
   jsonPath: string | undefined;
   /** Leave PostgreSQL's autovacuum as the server has it, even when off. */
   autovacuumAsConfigured: boolean;
+  /** Flags for the takst server's node, e.g. V8 heap settings to compare. */
+  nodeFlags: string[];
 }
 
 export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
@@ -31,6 +33,7 @@ export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
   --autovacuum-as-configured
                           keep PostgreSQL's autovacuum off if the server has it off (by default
                           the soak turns it on for the run and puts the setting back after)
+  --node-flags "<flags>"  flags for the takst server's node, e.g. "--max-semi-space-size=32"
   --help`;
 
 function numberOption(raw: string | undefined, name: string, fallback: number, min: number, integer: boolean): number {
@@ -57,6 +60,7 @@ export function readSoakOptions(args: string[], callerDirectory: string): SoakOp
       followers: { type: 'string' },
       json: { type: 'string' },
       'autovacuum-as-configured': { type: 'boolean' },
+      'node-flags': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -71,7 +75,10 @@ export function readSoakOptions(args: string[], callerDirectory: string): SoakOp
     followers: numberOption(values.followers, 'followers', 3, 0, true),
     jsonPath: values.json === undefined ? undefined : path.resolve(callerDirectory, values.json),
     autovacuumAsConfigured: values['autovacuum-as-configured'] ?? false,
+    nodeFlags: (values['node-flags'] ?? '').split(/\s+/).filter((flag) => flag !== ''),
   };
+  const notAFlag = options.nodeFlags.find((flag) => !flag.startsWith('--'));
+  if (notAFlag) throw new Error(`--node-flags takes node's own flags (each starting with --), got "${notAFlag}"`);
   if (options.minutes * 60 < 3 * options.sampleSeconds) {
     throw new Error('--minutes must cover at least three sample windows');
   }

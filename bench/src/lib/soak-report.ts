@@ -17,6 +17,7 @@ export interface SoakInfo {
   idleRssMb: number;
   rssAfterWarmupMb: number;
   autovacuum: string;
+  nodeFlags: string[];
 }
 
 /** A server under the GET-by-id share of the load: the raw floor, or takst within the mix. */
@@ -167,7 +168,7 @@ export function formatSoakReport(report: SoakReport): string {
     `- date: ${info.date}`,
     `- machine: ${info.machine}; Node ${info.node}; ${info.postgres}; autovacuum ${info.autovacuum}`,
     `- load: open loop at ${info.rate} req/s (${mix}), after ${info.warmupSeconds} s of warm-up; ${integer(info.rows)} assignments seeded; sampled every ${info.sampleSeconds} s`,
-    `- server RSS: ${fixed(info.idleRssMb)} MB idle, ${fixed(info.rssAfterWarmupMb)} MB after the warm-up`,
+    `- server RSS: ${fixed(info.idleRssMb)} MB idle, ${fixed(info.rssAfterWarmupMb)} MB after the warm-up; node flags: ${info.nodeFlags.length > 0 ? info.nodeFlags.join(' ') : 'none'}`,
     '',
     ...contentionWarning(report.summary),
     minuteTable(report.minutes),

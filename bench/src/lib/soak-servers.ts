@@ -34,8 +34,13 @@ async function start(name: string, args: string[], cwd: string, env: NodeJS.Proc
  * process), but for a limit the load stays under and loopback webhook URLs for the receiver.
  * Only PATH comes from our environment, so no TAKST_* setting of the caller's shell changes it.
  */
-export function startTakstServer(root: string, databaseUrl: string, adminKey: string): Promise<RunningServer> {
-  return start('takst server', [path.join(root, 'apps/server/dist/main.js')], root, {
+export function startTakstServer(
+  root: string,
+  databaseUrl: string,
+  adminKey: string,
+  nodeFlags: readonly string[] = [],
+): Promise<RunningServer> {
+  return start('takst server', [...nodeFlags, path.join(root, 'apps/server/dist/main.js')], root, {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
