@@ -33,7 +33,7 @@ export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
   --autovacuum-as-configured
                           keep PostgreSQL's autovacuum off if the server has it off (by default
                           the soak turns it on for the run and puts the setting back after)
-  --node-flags "<flags>"  flags for the takst server's node, e.g. "--max-semi-space-size=32"
+  --node-flags=<flags>    flags for the takst server's node, e.g. --node-flags="--max-semi-space-size=32"
   --help`;
 
 function numberOption(raw: string | undefined, name: string, fallback: number, min: number, integer: boolean): number {
