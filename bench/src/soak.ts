@@ -301,9 +301,9 @@ async function main(): Promise<number> {
   const serverUrl = serverUrlFromEnv(process.env);
   log('building the server');
   await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS, true);
+  const databaseUrl = await createSoakDatabase(serverUrl);
   const autovacuum = await autovacuumForSoak(serverUrl, options.autovacuumAsConfigured);
   log(`autovacuum: ${autovacuum.description}`);
-  const databaseUrl = await createSoakDatabase(serverUrl);
   try {
     const report = await soak(options, databaseUrl, autovacuum.description, interrupted.signal);
     console.log(formatSoakReport(report));
@@ -316,9 +316,13 @@ async function main(): Promise<number> {
     if (interrupted.signal.aborted) return 130;
     throw error;
   } finally {
-    await stopAll();
-    await dropSoakDatabase(serverUrl);
-    await autovacuum.restore();
+    // The server's setting goes back even when stopping or dropping fails.
+    try {
+      await stopAll();
+      await dropSoakDatabase(serverUrl);
+    } finally {
+      await autovacuum.restore();
+    }
   }
 }
 

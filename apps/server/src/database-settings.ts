@@ -7,17 +7,14 @@ import type { MikroORM } from '@takst/db';
  * deleted on every write, and without vacuum their dead rows pile up until each write reads
  * through them (the soak measured pg-boss's fetch going from 0.4 to 2 ms in ten minutes).
  */
-export async function warnAboutDatabaseSettings(orm: MikroORM, logger: Logger): Promise<string[]> {
+export async function warnAboutDatabaseSettings(orm: MikroORM, logger: Logger): Promise<void> {
   const rows = await orm.em
     .getConnection()
     .execute<{ setting: string }[]>(`select current_setting('autovacuum') as setting`);
-  const warnings: string[] = [];
   if (rows[0]?.setting === 'off') {
-    warnings.push('autovacuum');
     logger.warn(
       { setting: 'autovacuum', value: 'off' },
       'autovacuum is off on this PostgreSQL: the queue and delivery tables will bloat and writes slow down over time; turn it on (docs/operations.md, "PostgreSQL settings")',
     );
   }
-  return warnings;
 }

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from './support/database';
 import { startTestServer, type TestServer } from './support/server';
 
 const logLines: string[] = [];
@@ -13,20 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function autovacuumSetting(databaseUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ setting: string }>(`select current_setting('autovacuum') as setting`)).rows[0]
-      ?.setting as string;
-  } finally {
-    await client.end();
-  }
-}
-
 describe('a server starting on a PostgreSQL', () => {
   it('warns at start exactly when autovacuum is off there, naming the setting and the docs', async () => {
-    const setting = await autovacuumSetting(server.databaseUrl);
+    const [row] = await query<{ setting: string }>(
+      server.databaseUrl,
+      `select current_setting('autovacuum') as setting`,
+    );
+    const setting = row?.setting;
     const warnings = logLines
       .map((line) => JSON.parse(line) as { level: number; setting?: string; msg: string })
       .filter((entry) => entry.setting === 'autovacuum');

@@ -97,7 +97,6 @@ class ServerUnderTest {
   }
 }
 
-/** A new assignment whose notes carry `marker`, so the write can be found by it afterwards. */
 /**
  * A unique tag for one write's text, with no run of digits longer than four: a random UUID can
  * hold eleven digits in a row that pass as a national identity number, and the platform rightly
@@ -109,6 +108,7 @@ export function writeMarker(prefix: string): string {
     .replace(/.{4}(?!$)/g, '$&-')}`;
 }
 
+/** A new assignment whose notes carry `marker`, so the write can be found by it afterwards. */
 export function createInput(marker: string) {
   return {
     type: 'condition_report',
