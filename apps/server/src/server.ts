@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import {
   appRouter,
   closeEventStreams,
@@ -30,6 +31,9 @@ import { beginRequest, requestIdOf } from './request-id';
 import { sealPlainSecrets, secretBoxFor } from './secrets-key';
 import { createTrpcFastPath } from './trpc-fast-path';
 import { configureApiWebhooks, startConfiguredWebhookWorker, type WebhookWorker } from './webhooks/index';
+
+/** V8's heap limit in MB: the old generation's (`--max-old-space-size`, which `npm start` sets) plus the young one's. */
+const heapLimitMb = () => Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
 
 export interface RunningServer {
   url: string;
@@ -179,7 +183,10 @@ export async function startServer({ config, logger, printOnce, demoData }: Start
   await listen(server, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info({ url, embeddedDatabase: database.embedded !== null }, 'takst server listening');
+  logger.info(
+    { url, embeddedDatabase: database.embedded !== null, heapLimitMb: heapLimitMb() },
+    'takst server listening',
+  );
   for (const notice of notices) (printOnce ?? ((m) => process.stderr.write(`${m}\n`)))(notice(url));
 
   let closing: Promise<void> | undefined;

@@ -17,6 +17,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The server's "listening" log line, once it has been written. */
+function listeningLine(stdout: string): { url: string; heapLimitMb: number } | undefined {
+  const line = stdout.split('\n').find((l) => l.includes('"takst server listening"'));
+  return line === undefined ? undefined : JSON.parse(line);
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) =>
     child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
@@ -33,7 +39,9 @@ async function npmStart(env: Record<string, string>) {
   };
   const [build, serve] = (scripts.start ?? '').split(' && ');
   expect(build).toMatch(/^turbo run build --filter=@takst\/server --filter=@takst\/console\b/);
-  expect(serve).toBe('exec node apps/server/dist/main.js');
+  expect(serve).toMatch(
+    /^NODE_OPTIONS="--max-old-space-size=192 \$\{NODE_OPTIONS:-\}" exec node apps\/server\/dist\/main\.js$/,
+  );
   const dir = path.join(dataRoot, `test-npm-${process.pid}-${cleanups.length}`);
   await mkdir(dir, { recursive: true });
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -67,8 +75,8 @@ async function npmStart(env: Record<string, string>) {
   const listening = new Promise<URL>((resolve, reject) => {
     npm.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split('\n').find((l) => l.includes('"takst server listening"'));
-      if (line) resolve(new URL((JSON.parse(line) as { url: string }).url));
+      const line = listeningLine(out);
+      if (line) resolve(new URL(line.url));
     });
     exited.then((code) => reject(new Error(`npm start exited with ${code} before listening:\n${err}\n${out}`)));
   });
@@ -89,6 +97,10 @@ describe('shutdown under npm start', () => {
     const key = generateApiKey();
     const server = await npmStart({ TAKST_DATA_DIR: dataDir, TAKST_BOOTSTRAP_ADMIN_KEY: key });
     const url = await server.listening;
+    // The heap limit npm start sets: 192 MB of old generation, plus V8's young generation.
+    const heapLimitMb = listeningLine(server.stdout())?.heapLimitMb ?? 0;
+    expect(heapLimitMb).toBeGreaterThanOrEqual(192);
+    expect(heapLimitMb).toBeLessThan(300);
     const inFlight = requestInFlight(url, key, 'sent across a Ctrl-C');
     await sleep(200);
     server.signalGroup('SIGINT');

@@ -20,6 +20,9 @@ export interface SoakOptions {
   nodeFlags: string[];
 }
 
+/** The heap limit `npm start` and the Docker image give the server (NODE_OPTIONS): the soak measures what ships. */
+export const SHIPPED_NODE_FLAGS = ['--max-old-space-size=192'];
+
 export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
 
   --minutes <n>           soak length (default 30; fractions allowed)
@@ -33,7 +36,8 @@ export const SOAK_USAGE = `usage: npm run bench:soak -- [options]
   --autovacuum-as-configured
                           keep PostgreSQL's autovacuum off if the server has it off (by default
                           the soak turns it on for the run and puts the setting back after)
-  --node-flags=<flags>    flags for the takst server's node, e.g. --node-flags="--max-semi-space-size=32"
+  --node-flags=<flags>    flags for the takst server's node instead of npm start's heap limit
+                          (${SHIPPED_NODE_FLAGS.join(' ')}), e.g. --node-flags="--max-semi-space-size=32"
   --help`;
 
 function numberOption(raw: string | undefined, name: string, fallback: number, min: number, integer: boolean): number {
@@ -75,7 +79,10 @@ export function readSoakOptions(args: string[], callerDirectory: string): SoakOp
     followers: numberOption(values.followers, 'followers', 3, 0, true),
     jsonPath: values.json === undefined ? undefined : path.resolve(callerDirectory, values.json),
     autovacuumAsConfigured: values['autovacuum-as-configured'] ?? false,
-    nodeFlags: (values['node-flags'] ?? '').split(/\s+/).filter((flag) => flag !== ''),
+    nodeFlags:
+      values['node-flags'] === undefined
+        ? SHIPPED_NODE_FLAGS
+        : values['node-flags'].split(/\s+/).filter((flag) => flag !== ''),
   };
   const notAFlag = options.nodeFlags.find((flag) => !flag.startsWith('--'));
   if (notAFlag) throw new Error(`--node-flags takes node's own flags (each starting with --), got "${notAFlag}"`);
