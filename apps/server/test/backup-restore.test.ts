@@ -372,9 +372,8 @@ async function readRestored(url: string): Promise<Restored> {
   };
 }
 
-beforeAll(async () => {
-  const started = performance.now();
-  // The version rule, checked before anything is made: pg_dump refuses a newer server.
+/** The version rule (pg_dump refuses a newer server): what breaks it, or null. */
+async function versionProblem(): Promise<string | null> {
   const [server] = await query<{ version: number }>(adminUrl, 'select current_setting($1)::int as version', [
     'server_version_num',
   ]);
@@ -382,11 +381,24 @@ beforeAll(async () => {
   for (const program of ['pg_dump', 'pg_restore'] as const) {
     const major = await clientMajor(program);
     if (major < serverMajor) {
-      throw new Error(
-        `${program} on PATH is PostgreSQL ${major}, the server is ${serverMajor}: ${program} must be of the server's major version or newer`,
-      );
+      return `${program} on PATH is PostgreSQL ${major}, the server is ${serverMajor}: ${program} must be of the server's major version or newer`;
     }
   }
+  return null;
+}
+
+// On the embedded PostgreSQL (no DATABASE_URL; a newer major than a machine's client programs,
+// often) the file is skipped, saying why; on a DATABASE_URL, as in CI, the rule fails the run.
+const skipReason = process.env.DATABASE_URL ? null : await versionProblem();
+if (skipReason) console.warn(`backup-restore.test.ts skipped on the embedded PostgreSQL: ${skipReason}`);
+const describeRoundTrip = describe.skipIf(skipReason !== null);
+
+beforeAll(async () => {
+  if (skipReason) return;
+  const started = performance.now();
+  // Checked before anything is made.
+  const problem = await versionProblem();
+  if (problem) throw new Error(problem);
   dumpDir = await mkdtemp(path.join(tmpdir(), 'takst-backup-'));
   dumpFile = path.join(dumpDir, 'takst.dump');
 
@@ -458,7 +470,7 @@ afterAll(async () => {
   if (left.length > 0) throw new Error(`scratch databases left behind: ${left.map((row) => row.datname)}`);
 });
 
-describe('a pg_dump -Fc archive', () => {
+describeRoundTrip('a pg_dump -Fc archive', () => {
   it('holds the unlogged rate-limit buckets and the pgboss schema', async () => {
     const { stdout } = await run('pg_restore', ['--list', dumpFile], { maxBuffer: 16 * 1024 * 1024 });
     expect(stdout).toMatch(/TABLE DATA public rate_limit_buckets/);
@@ -479,7 +491,7 @@ describe('a pg_dump -Fc archive', () => {
   });
 });
 
-describe('the restored copy', () => {
+describeRoundTrip('the restored copy', () => {
   it('holds the event log of one moment: gapless, its counter at its head, a prefix of the original log', () => {
     const sequences = restored.events.map((event) => Number(event.sequence));
     const head = sequences.at(-1) ?? 0;
@@ -524,7 +536,7 @@ describe('the restored copy', () => {
   });
 });
 
-describe('a server on the copy', () => {
+describeRoundTrip('a server on the copy', () => {
   const at = () => restoredServer as TestServer;
 
   it('starts as the same platform: ready, no first-start admin made again', async () => {

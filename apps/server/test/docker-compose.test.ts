@@ -313,7 +313,7 @@ const durationMs = (text: string) => {
 
 describe('the services', () => {
   const { services } = interpolate(load(composeText), filledEnv());
-  const imagePort = Number(/^ENV HOST=0\.0\.0\.0 \\\n\s+PORT=(\d+)$/m.exec(dockerfileText)?.[1]);
+  const imagePort = Number(/^ENV HOST=0\.0\.0\.0 \\\n\s+PORT=(\d+)\b/m.exec(dockerfileText)?.[1]);
 
   it('are PostgreSQL, the servers, one webhook worker and the proxy', () => {
     expect(Object.keys(services).sort()).toEqual(['postgres', 'proxy', 'server', 'worker']);

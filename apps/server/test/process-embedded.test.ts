@@ -157,3 +157,28 @@ describe('embedded PostgreSQL data folder out of reach', () => {
     expect(lines[0]).toContain('set TAKST_DATA_DIR to a folder');
   });
 });
+
+describe('the exit code of a process that ran the embedded PostgreSQL', () => {
+  it('stays the one the process set (the package would exit 0 at beforeExit)', async () => {
+    const dataDir = path.join(dataRoot, `test-exit-code-${process.pid}`);
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const module = fileURLToPath(new URL('../src/embedded-postgres.ts', import.meta.url));
+    // What a failing `npm test` or a `reencrypt-secrets` that left a secret does: set the code, end naturally.
+    const script = `
+      const { startEmbeddedPostgres } = await import(${JSON.stringify(module)});
+      const quiet = { info() {}, warn() {}, error() {}, debug() {}, child() { return quiet; } };
+      const database = await startEmbeddedPostgres(${JSON.stringify(path.join(dataDir, 'postgres'))}, quiet);
+      await database.stop();
+      process.exitCode = 3;
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, err).toBe(3);
+  }, 60_000);
+});
