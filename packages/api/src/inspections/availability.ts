@@ -6,6 +6,7 @@ export const OPEN_INSPECTION_STATUSES = ['booked', 'rescheduled'] as const;
 
 const OVERLAP_CONSTRAINT = 'inspections_no_overlap';
 const EXCLUSION_VIOLATION = '23P01';
+const DEADLOCK_DETECTED = '40P01';
 
 export interface TimeSlot {
   startsAt: Date;
@@ -48,9 +49,14 @@ export async function assertAppraiserFree(
   if (clashes > 0) throw appraiserUnavailable(appraiserId, slot);
 }
 
-/** Whether a write failed on `inspections_no_overlap`: another open inspection got that time first. */
-export function isOverlapViolation(error: unknown): boolean {
+/**
+ * Whether writing an open inspection lost the race for the appraiser's time: on
+ * `inspections_no_overlap`, or as PostgreSQL's deadlock victim. Two transactions inserting
+ * overlapping rows at once can each find the other's uncommitted row in the constraint's check
+ * and wait for it; PostgreSQL then cancels one (40P01) and the other books the time.
+ */
+export function lostOverlapRace(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === EXCLUSION_VIOLATION && constraint === OVERLAP_CONSTRAINT;
+  return (code === EXCLUSION_VIOLATION && constraint === OVERLAP_CONSTRAINT) || code === DEADLOCK_DETECTED;
 }

@@ -28,7 +28,7 @@ import type { ServiceContext } from '../platform';
 import {
   appraiserUnavailable,
   assertAppraiserFree,
-  isOverlapViolation,
+  lostOverlapRace,
   OPEN_INSPECTION_STATUSES,
   slotOf,
   type TimeSlot,
@@ -88,12 +88,12 @@ async function loadOpenInspectionForUpdate(tx: Tx, id: string, expectedVersion: 
   return inspection;
 }
 
-/** Flushes a write, turning a lost race on the overlap constraint into APPRAISER_UNAVAILABLE. */
+/** Flushes a write, turning a lost race for the time (overlap constraint or deadlock) into APPRAISER_UNAVAILABLE. */
 async function flushRefusingOverlap(tx: Tx, appraiserId: string, slot: TimeSlot): Promise<void> {
   try {
     await tx.flush();
   } catch (error) {
-    if (isOverlapViolation(error)) throw appraiserUnavailable(appraiserId, slot);
+    if (lostOverlapRace(error)) throw appraiserUnavailable(appraiserId, slot);
     throw error;
   }
 }
