@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '@takst/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
-import { requestInFlight, spawnServer } from './support/process';
+import { listeningLine, requestInFlight, spawnServer } from './support/process';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 // Under the repo, not in a 0700 temp folder: the postgres user must be able to reach it.
@@ -16,12 +16,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** The server's "listening" log line, once it has been written. */
-function listeningLine(stdout: string): { url: string; heapLimitMb: number } | undefined {
-  const line = stdout.split('\n').find((l) => l.includes('"takst server listening"'));
-  return line === undefined ? undefined : JSON.parse(line);
-}
 
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) =>

@@ -16,6 +16,12 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The server's "listening" log line in its stdout, once it has been written. */
+export function listeningLine(stdout: string): { url: string; heapLimitMb: number } | undefined {
+  const line = stdout.split('\n').find((l) => l.includes('"takst server listening"'));
+  return line === undefined ? undefined : JSON.parse(line);
+}
+
 /** Runs the built server (dist/main.js) as its own process, as `npm start` does (with the tests' secrets key). */
 export function spawnServer(env: Record<string, string>, args: string[] = []): ServerProcess {
   const child = spawn(process.execPath, [mainJs, ...args], {
@@ -38,8 +44,8 @@ export function spawnServer(env: Record<string, string>, args: string[] = []): S
   const listening = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split('\n').find((l) => l.includes('"takst server listening"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
+      const line = listeningLine(out);
+      if (line) resolve(line.url);
     });
     exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${err}\n${out}`)));
   });

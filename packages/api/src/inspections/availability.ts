@@ -1,5 +1,6 @@
 import { type EntityManager, InspectionEntity } from '@takst/db';
 import { DomainError } from '../errors';
+import { sqlStateOf } from '../lib/sql-state';
 
 /** The statuses that hold an appraiser's time; the same as the database's exclusion constraint. */
 export const OPEN_INSPECTION_STATUSES = ['booked', 'rescheduled'] as const;
@@ -56,7 +57,7 @@ export async function assertAppraiserFree(
  * and wait for it; PostgreSQL then cancels one (40P01) and the other books the time.
  */
 export function lostOverlapRace(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return (code === EXCLUSION_VIOLATION && constraint === OVERLAP_CONSTRAINT) || code === DEADLOCK_DETECTED;
+  const state = sqlStateOf(error);
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return (state === EXCLUSION_VIOLATION && constraint === OVERLAP_CONSTRAINT) || state === DEADLOCK_DETECTED;
 }
