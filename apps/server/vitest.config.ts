@@ -11,5 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on PostgreSQL, a browser or a server process of its
+    // own; vitest's default (one file per core but one) ran this suite one file at a time on the
+    // 2-core CI machine. Each file has its own database, so files do not meet.
+    maxWorkers: 3,
   },
 });

@@ -3,9 +3,7 @@
  * Express adapter) against a raw node:http + pg baseline, on one PostgreSQL database. See ../README.md.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { compileScript } from './lib/compile';
 import {
   assignmentsOfEveryShape,
   BENCH_DATABASE,
@@ -16,8 +14,10 @@ import {
   seedBenchData,
   serverUrlFromEnv,
 } from './lib/database';
+import { positiveInteger } from './lib/env';
+import { ROOT, startRaw, startTakst, TAKST_REST, type Target } from './lib/get-by-id-targets';
 import { seedPlan } from './lib/list-seed';
-import { fetchOne, type Route, runLoad } from './lib/load';
+import { fetchOne, runLoad } from './lib/load';
 import {
   clockTicksPerSecond,
   cpuDescription,
@@ -26,15 +26,12 @@ import {
   processCpuTicks,
   processRssBytes,
 } from './lib/proc';
-import { freePort, runBenchmark, runCommand, type Started, startProcess, waitUntilReady } from './lib/processes';
+import { runBenchmark, runCommand } from './lib/processes';
 import { type Measurement, type RunInfo, report } from './lib/report';
-import { BENCH_SECRETS_KEY } from './lib/secrets-key';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE_SIZE = 10_000;
 /** Ids from the random sample that the sanity check asks every server for, besides one of every shape. */
 const SANITY_RANDOM_IDS = 50;
-const READY_TIMEOUT_MS = 60_000;
 const BUILD_TIMEOUT_MS = 300_000;
 const IDLE_PROBE_MS = 2_000;
 const BUSY_WARNING_PERCENT = 10;
@@ -47,14 +44,6 @@ interface Options {
   quietWaitSeconds: number;
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
 function readOptions(env: NodeJS.ProcessEnv): Options {
   return {
     durationSeconds: positiveInteger(env, 'BENCH_DURATION_S', 20),
@@ -63,63 +52,6 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     rows: positiveInteger(env, 'BENCH_ROWS', 200_000),
     quietWaitSeconds: positiveInteger(env, 'BENCH_QUIET_WAIT_S', 60),
   };
-}
-
-interface Target {
-  variant: string;
-  process: Started;
-  baseUrl: string;
-  /** How it is asked: tRPC's path (the raw baseline answers that one too) or the REST API's. */
-  route?: Route;
-}
-
-async function startTarget(variant: string, args: string[], env: NodeJS.ProcessEnv): Promise<Target> {
-  const port = await freePort();
-  const started = startProcess(variant, process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdoutToStderr: true,
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitUntilReady(started, `${baseUrl}/readyz`, READY_TIMEOUT_MS);
-  return { variant, process: started, baseUrl };
-}
-
-const TAKST = 'takst: tRPC fast path + auth + zod + MikroORM';
-const TAKST_PROCESS_LIMIT = 'takst fast path, rate limit per process (memory)';
-const TAKST_VIA_ADAPTER = "takst via tRPC's Express adapter";
-const TAKST_REST = 'takst REST: GET /api/v1/assignments/{id}';
-
-/**
- * The real server; with fastPath false every call goes through tRPC's own Express adapter. Its
- * rate limit is charged in PostgreSQL (shared by every server, the default) unless the store is
- * `memory`: the two fast-path variants tell what the shared limit costs per call.
- */
-function startTakst(
-  databaseUrl: string,
-  apiKey: string,
-  fastPath: boolean,
-  rateLimitStore: 'postgres' | 'memory' = 'postgres',
-): Promise<Target> {
-  const variant = !fastPath ? TAKST_VIA_ADAPTER : rateLimitStore === 'memory' ? TAKST_PROCESS_LIMIT : TAKST;
-  return startTarget(variant, ['apps/server/dist/main.js'], {
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'warn',
-    TAKST_BOOTSTRAP_ADMIN_KEY: apiKey,
-    TAKST_SECRETS_KEY: BENCH_SECRETS_KEY,
-    TAKST_TRPC_FAST_PATH: String(fastPath),
-    // The per-client rate limit (50/s by default) would answer most of the load with 429.
-    TAKST_RATE_LIMIT_PER_SECOND: '1000000',
-    TAKST_RATE_LIMIT_BURST: '1000000',
-    TAKST_RATE_LIMIT_STORE: rateLimitStore,
-    TAKST_WEBHOOK_WORKER: 'false',
-  });
-}
-
-async function startRaw(databaseUrl: string): Promise<Target> {
-  // .build/ sits inside bench/, so the script's `pg` resolves to the bench's own dependency.
-  const script = await compileScript(path.join(ROOT, 'bench/src/raw-server.ts'), path.join(ROOT, 'bench/.build'));
-  return startTarget('raw node:http + pg', [script], { DATABASE_URL: databaseUrl });
 }
 
 /** All servers must answer each assignment with the same DTO before their numbers can be compared. */
@@ -233,10 +165,10 @@ async function main(): Promise<void> {
 
   // The server runs the migrations, so it must be up before the tables can be seeded.
   const apiKey = `tk_${randomBytes(32).toString('base64url')}`;
-  const takst = await startTakst(databaseUrl, apiKey, true);
+  const takst = await startTakst({ databaseUrl, apiKey, fastPath: true });
   if (!database.seeded) await seed(databaseUrl, options.rows);
-  const viaAdapter = await startTakst(databaseUrl, apiKey, false);
-  const processLimit = await startTakst(databaseUrl, apiKey, true, 'memory');
+  const viaAdapter = await startTakst({ databaseUrl, apiKey, fastPath: false });
+  const processLimit = await startTakst({ databaseUrl, apiKey, fastPath: true, rateLimitStore: 'memory' });
   const raw = await startRaw(databaseUrl);
   // The REST API on the fast path's own process: the same procedure, behind Express and rest-api.ts.
   const rest: Target = { ...takst, variant: TAKST_REST, route: 'rest' };
