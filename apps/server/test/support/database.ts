@@ -18,3 +18,10 @@ export async function query<Row extends pg.QueryResultRow>(url: string, sql: str
     await client.end();
   }
 }
+
+/**
+ * Small connection pools for every server and worker a test starts (a test's own env still wins):
+ * the suite runs two files at a time on one PostgreSQL of 100 connections, and a file may start
+ * six servers and workers, each of which would otherwise hold up to 10 for webhooks and 10 for its ORM.
+ */
+export const TEST_POOLS = { DATABASE_POOL_MAX: '4', TAKST_WEBHOOK_CONCURRENCY: '2' } as const;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { TEST_POOLS } from './database';
 import { assignmentInput } from './fixtures';
 import { TEST_SECRETS_KEY } from './secrets-key';
 
@@ -31,6 +32,7 @@ export function spawnServer(env: Record<string, string>, args: string[] = []): S
       PORT: '0',
       LOG_LEVEL: 'info',
       TAKST_SECRETS_KEY: TEST_SECRETS_KEY,
+      ...TEST_POOLS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

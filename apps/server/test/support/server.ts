@@ -3,7 +3,7 @@ import type { Scope } from '@takst/contract';
 import { createTakstClient, type TakstClient } from '@takst/sdk';
 import type { DestinationStream } from 'pino';
 import { createLogger, loadConfig, type RunningServer, startServer } from '../../src/index';
-import { createTestDatabase, type TestDatabase } from './database';
+import { createTestDatabase, TEST_POOLS, type TestDatabase } from './database';
 import { TEST_SECRETS_KEY } from './secrets-key';
 
 export interface TestServer {
@@ -40,7 +40,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_POOL_MAX: '4',
+    ...TEST_POOLS,
     TAKST_BOOTSTRAP_ADMIN_KEY: adminKey,
     TAKST_SECRETS_KEY: TEST_SECRETS_KEY,
     // Far above anything a test does, so only tests that ask for a limit (options.env) meet one.

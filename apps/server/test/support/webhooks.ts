@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { TEST_POOLS } from './database';
 import { TEST_SECRETS_KEY } from './secrets-key';
 
 export interface ReceivedWebhook {
@@ -138,6 +139,7 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'info',
       TAKST_SECRETS_KEY: TEST_SECRETS_KEY,
+      ...TEST_POOLS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
