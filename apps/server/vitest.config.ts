@@ -13,9 +13,9 @@ export default defineConfig({
     pool: 'forks',
     // Most of a test's time is spent waiting on PostgreSQL, a browser or a server process of its
     // own; vitest's default (one file per core but one) ran this suite one file at a time on the
-    // 2-core CI machine. Each file has its own database, so files do not meet; but each test server
-    // holds up to ~16 connections (its pool, the webhook worker's, listeners) and some files run
-    // four, so three files at once ran out of PostgreSQL's default 100 connections.
+    // 2-core CI machine. Each file has its own database, so files do not meet, but they share
+    // PostgreSQL's 100 connections: three files at once ran out of them (before the test servers'
+    // small pools, TEST_POOLS in test/support/database.ts); two peaked at 94 without those pools.
     maxWorkers: 2,
   },
 });

@@ -4,18 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  assignmentsOfEveryShape,
-  BENCH_DATABASE,
-  postgresVersion,
-  prepareBenchDatabase,
-  type Sample,
-  sampleAssignments,
-  seedBenchData,
-  serverUrlFromEnv,
-} from './lib/database';
+import { assignmentsOfEveryShape, postgresVersion, type Sample, sampleAssignments } from './lib/database';
 import { positiveInteger } from './lib/env';
-import { ROOT, startRaw, startTakst, TAKST_REST, type Target } from './lib/get-by-id-targets';
+import {
+  prepareDatabase,
+  ROOT,
+  SAMPLE_SIZE,
+  seed,
+  startRaw,
+  startTakst,
+  TAKST_REST,
+  type Target,
+} from './lib/get-by-id-setup';
 import { seedPlan } from './lib/list-seed';
 import { fetchOne, runLoad } from './lib/load';
 import {
@@ -26,13 +26,11 @@ import {
   processCpuTicks,
   processRssBytes,
 } from './lib/proc';
-import { runBenchmark, runCommand } from './lib/processes';
+import { runBenchmark, serverToRun } from './lib/processes';
 import { type Measurement, type RunInfo, report } from './lib/report';
 
-const SAMPLE_SIZE = 10_000;
 /** Ids from the random sample that the sanity check asks every server for, besides one of every shape. */
 const SANITY_RANDOM_IDS = 50;
-const BUILD_TIMEOUT_MS = 300_000;
 const IDLE_PROBE_MS = 2_000;
 const BUSY_WARNING_PERCENT = 10;
 
@@ -133,22 +131,6 @@ function toMeasurement(
   };
 }
 
-async function prepareDatabase(rows: number): Promise<{ url: string; seeded: boolean }> {
-  const database = await prepareBenchDatabase(serverUrlFromEnv(process.env), BENCH_DATABASE, rows);
-  const { host, pathname } = new URL(database.url);
-  const state = database.seeded ? `already seeded with ${rows} assignments` : 'created empty, to be seeded';
-  console.error(`database: ${host}${pathname}, ${state}`);
-  return database;
-}
-
-async function seed(databaseUrl: string, rows: number): Promise<void> {
-  const started = performance.now();
-  const elapsed = () => ((performance.now() - started) / 1_000).toFixed(1);
-  const times = await seedBenchData(databaseUrl, rows, (step) => console.error(`seeding: ${step} (${elapsed()} s)`));
-  const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
-  console.error(`seeded ${rows} assignments in ${elapsed()} s (${steps})`);
-}
-
 const integer = (n: number) => n.toLocaleString('en-US');
 
 function describeData(rows: number): string {
@@ -160,8 +142,8 @@ async function main(): Promise<void> {
   const options = readOptions(process.env);
   const database = await prepareDatabase(options.rows);
   const databaseUrl = database.url;
-  console.error('building the server');
-  await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, BUILD_TIMEOUT_MS);
+  // Builds the server, with npm's output on stderr: stdout is for the table alone.
+  await serverToRun(ROOT, undefined);
 
   // The server runs the migrations, so it must be up before the tables can be seeded.
   const apiKey = `tk_${randomBytes(32).toString('base64url')}`;

@@ -7,17 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type CpuProfile, profileReport, summarizeProfile } from './lib/cpu-profile';
-import {
-  BENCH_DATABASE,
-  prepareBenchDatabase,
-  sampleAssignments,
-  seedBenchData,
-  serverUrlFromEnv,
-} from './lib/database';
+import { BENCH_DATABASE, sampleAssignments } from './lib/database';
 import { positiveInteger } from './lib/env';
-import { ROOT, startRaw, startTakst, type Target } from './lib/get-by-id-targets';
+import { prepareDatabase, ROOT, SAMPLE_SIZE, seed, startRaw, startTakst, type Target } from './lib/get-by-id-setup';
 import { runLoad } from './lib/load';
-import { runBenchmark, runCommand, stopProcess } from './lib/processes';
+import { runBenchmark, serverToRun, stopProcess } from './lib/processes';
 
 const PROFILE_DIR = path.join(ROOT, 'bench/.profiles');
 const TARGETS = ['takst', 'raw'] as const;
@@ -43,8 +37,8 @@ async function main(): Promise<void> {
   const connections = positiveInteger(process.env, 'BENCH_CONNECTIONS', 20);
   const rows = positiveInteger(process.env, 'BENCH_ROWS', 200_000);
 
-  const database = await prepareBenchDatabase(serverUrlFromEnv(process.env), BENCH_DATABASE, rows);
-  if (target === 'takst') await runCommand('npm', ['run', 'build', '-w', '@takst/server'], ROOT, 300_000, true);
+  const database = await prepareDatabase(rows);
+  if (target === 'takst') await serverToRun(ROOT, undefined);
   await mkdir(PROFILE_DIR, { recursive: true });
   const before = new Set(await readdir(PROFILE_DIR));
   const nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
@@ -54,12 +48,11 @@ async function main(): Promise<void> {
   if (target === 'takst') server = await startTakst({ databaseUrl: database.url, apiKey, fastPath: true, nodeFlags });
   if (!database.seeded) {
     if (!server) throw new Error(`seed ${BENCH_DATABASE} first: run npm run bench (or PROFILE_TARGET=takst) once`);
-    console.error(`seeding ${rows} assignments`);
-    await seedBenchData(database.url, rows, (step) => console.error(`seeding: ${step}`));
+    await seed(database.url, rows);
   }
   server ??= await startRaw(database.url, nodeFlags);
 
-  const ids = (await sampleAssignments(database.url, 10_000)).map((sample) => sample.id);
+  const ids = (await sampleAssignments(database.url, SAMPLE_SIZE)).map((sample) => sample.id);
   const load = { baseUrl: server.baseUrl, ids, apiKey, connections };
   console.error(`${server.variant}: ${warmupSeconds} s of warm-up, ${seconds} s of load, under --cpu-prof`);
   const warmup = await runLoad({ ...load, seconds: warmupSeconds });

@@ -1,11 +1,32 @@
 import path from 'node:path';
 import { compileScript } from './compile';
+import { BENCH_DATABASE, prepareBenchDatabase, seedBenchData, serverUrlFromEnv } from './database';
 import type { Route } from './load';
 import { freePort, type Started, startProcess, waitUntilReady } from './processes';
 import { BENCH_SECRETS_KEY } from './secrets-key';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const READY_TIMEOUT_MS = 60_000;
+/** How many assignment ids the load draws from. */
+export const SAMPLE_SIZE = 10_000;
+
+/** `takst_bench`, kept when it holds the seed of `rows` assignments, else made anew and empty. */
+export async function prepareDatabase(rows: number): Promise<{ url: string; seeded: boolean }> {
+  const database = await prepareBenchDatabase(serverUrlFromEnv(process.env), BENCH_DATABASE, rows);
+  const { host, pathname } = new URL(database.url);
+  const state = database.seeded ? `already seeded with ${rows} assignments` : 'created empty, to be seeded';
+  console.error(`database: ${host}${pathname}, ${state}`);
+  return database;
+}
+
+/** Seeds the prepared database (migrated first: a takst server must have started on it). */
+export async function seed(databaseUrl: string, rows: number): Promise<void> {
+  const started = performance.now();
+  const elapsed = () => ((performance.now() - started) / 1_000).toFixed(1);
+  const times = await seedBenchData(databaseUrl, rows, (step) => console.error(`seeding: ${step} (${elapsed()} s)`));
+  const steps = times.steps.map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ');
+  console.error(`seeded ${rows} assignments in ${elapsed()} s (${steps})`);
+}
 
 /** A server the GET-by-id load is sent to. */
 export interface Target {
