@@ -1,5 +1,11 @@
 import type { EntityManager, MikroORM } from '@takst/db';
-import { API_CLIENT_CHANNEL, ApiClientListener, USER_CHANNEL } from './auth/api-client-listener';
+import {
+  API_CLIENT_CHANNEL,
+  ApiClientListener,
+  type ChangeSync,
+  NO_CHANGE_SYNC,
+  USER_CHANNEL,
+} from './auth/api-client-listener';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { DEFAULT_SESSION_LIFETIMES, SessionCache, type SessionLifetimes } from './auth/session-cache';
 import type { RootContext } from './context';
@@ -22,6 +28,8 @@ export interface Platform {
   logger: Logger;
   apiKeys: ApiKeyCache;
   sessions: SessionCache;
+  /** Confirms every server process has caught up with a change to keys or people. */
+  changeSync: ChangeSync;
   rateLimiter: RateLimiter;
   idempotency: IdempotencyStore;
   /** Where list and export reads may go instead of the primary; null without DATABASE_READ_URL. */
@@ -185,6 +193,7 @@ export function createPlatform(orm: MikroORM, logger: Logger, options: PlatformO
     logger,
     apiKeys,
     sessions,
+    changeSync: listener ?? NO_CHANGE_SYNC,
     rateLimiter: rateLimiterFor(orm, logger, options),
     idempotency,
     replica: options.readReplica ?? null,

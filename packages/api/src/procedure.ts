@@ -67,6 +67,7 @@ const guarded = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }
           logger: platform.logger,
           apiKeys: platform.apiKeys,
           sessions: platform.sessions,
+          changeSync: platform.changeSync,
           ownAssignmentsOf: ownAssignments,
         },
       });

@@ -2,7 +2,7 @@ import type { MikroORM } from '@takst/db';
 import type { Logger } from '../lib/logger';
 import type { Actor } from '../platform';
 import { hashApiKey, isWellFormedApiKey } from './api-keys';
-import { type ChangeWatch, HeardChanges } from './heard-changes';
+import { HeardChanges } from './heard-changes';
 
 type KeyActor = Actor & { clientId: string };
 
@@ -27,8 +27,8 @@ export interface ApiKeyCacheOptions {
  * LISTEN connection that hears of every change to an API client (`trust()` / `distrust()`).
  * Until then, and whenever that connection is down, every key is looked up in the database.
  * The listener calls `heard` for changes made anywhere. A procedure that changes a client calls
- * `forget` for its own process at once, and uses `watchChange` to answer only once the
- * database has announced the change to the listeners.
+ * `forget` for its own process at once, and answers only once every process has confirmed it
+ * caught up with the change (`announced`, `ChangeSync`).
  */
 export class ApiKeyCache {
   readonly #orm: MikroORM;
@@ -92,11 +92,6 @@ export class ApiKeyCache {
    */
   follow(clientId: string, onChange: () => void): () => void {
     return this.#changes.follow(clientId, onChange);
-  }
-
-  /** Start watching before the change commits, so its notification cannot slip by first. */
-  watchChange(clientId: string): ChangeWatch {
-    return this.#changes.watch(clientId, this.#trusted);
   }
 
   /** Changes are heard again: the cache may be used, starting empty. */

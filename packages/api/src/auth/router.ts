@@ -67,7 +67,7 @@ export const apiClientsRouter = router({
     .input(apiClientIdInput)
     .output(apiClientSchema)
     .mutation(async ({ ctx, input }) => {
-      const { client } = await announced(ctx.em, ctx.apiKeys, input.id, () => revokeApiClient(ctx, input.id));
+      const { client } = await announced(ctx, ctx.apiKeys, input.id, () => revokeApiClient(ctx, input.id));
       ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client revoked');
       return toApiClientDto(client);
     }),
@@ -82,9 +82,7 @@ export const apiClientsRouter = router({
     .input(apiClientIdInput)
     .output(createdApiClientSchema)
     .mutation(async ({ ctx, input }) => {
-      const { client, apiKey } = await announced(ctx.em, ctx.apiKeys, input.id, () =>
-        rotateApiClientKey(ctx, input.id),
-      );
+      const { client, apiKey } = await announced(ctx, ctx.apiKeys, input.id, () => rotateApiClientKey(ctx, input.id));
       ctx.logger.info({ clientId: client.id, actor: ctx.actor.clientId }, 'api client key rotated');
       return { client: toApiClientDto(client), apiKey };
     }),

@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger';
 import { hashToken, isWellFormedToken } from '../lib/tokens';
 import type { Actor } from '../platform';
 import type { ChangeHearer } from './api-client-listener';
-import { type ChangeWatch, HeardChanges } from './heard-changes';
+import { HeardChanges } from './heard-changes';
 
 export interface SessionLifetimes {
   /** From sign-in, however busy the session is. */
@@ -109,11 +109,6 @@ export class SessionCache implements ChangeHearer {
   /** Calls `onChange` whenever a change to the person is heard (or may have gone unheard). */
   follow(userId: string, onChange: () => void): () => void {
     return this.#changes.follow(userId, onChange);
-  }
-
-  /** Start before the change commits: resolves once every process has been told of it. */
-  watchChange(userId: string): ChangeWatch {
-    return this.#changes.watch(userId, this.#trusted);
   }
 
   trust(): void {

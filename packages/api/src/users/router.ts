@@ -94,7 +94,7 @@ export const usersRouter = router({
     .output(userSchema)
     .mutation(async ({ ctx, input }) => {
       // Answered once every process has heard: the person's sessions are refused everywhere.
-      const { user } = await announced(ctx.em, ctx.sessions, input.id, () => deactivateUser(ctx, input.id));
+      const { user } = await announced(ctx, ctx.sessions, input.id, () => deactivateUser(ctx, input.id));
       ctx.logger.info({ userId: user.id, actor: ctx.actor.clientId }, 'user deactivated');
       return toUserDto(user);
     }),
@@ -109,7 +109,7 @@ export const usersRouter = router({
     .input(userIdInput)
     .output(endSessionsOutput)
     .mutation(async ({ ctx, input }) => {
-      const { ended } = await announced(ctx.em, ctx.sessions, input.id, () => endUserSessions(ctx, input.id));
+      const { ended } = await announced(ctx, ctx.sessions, input.id, () => endUserSessions(ctx, input.id));
       return { ended };
     }),
 
