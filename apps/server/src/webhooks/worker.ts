@@ -66,6 +66,8 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
       disableAfterFailingMs: options.disableAfterFailingMs ?? FIVE_DAYS_MS,
       onRetryScheduled: (dueAt) => wakeUps.at(dueAt),
     };
+    // Attempts under way: the pool must outlive them (see stop).
+    const attempts = new Set<Promise<void>>();
     const started = await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         const self = { id: '' };
@@ -75,9 +77,12 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
           async ([job]) => {
             if (!job) return;
             slots.busy(self.id);
+            const attempt = attemptDelivery(delivery, job.data);
+            attempts.add(attempt);
             try {
-              await attemptDelivery(delivery, job.data);
+              await attempt;
             } finally {
+              attempts.delete(attempt);
               slots.idle(self.id);
             }
             // pg-boss waits a poll interval after each fetch, found or not: with a backlog, the
@@ -110,6 +115,13 @@ export async function startWebhookWorker(options: WebhookWorkerOptions): Promise
           await listener.close();
           await dispatcher.stop();
           await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+          // pg-boss stops waiting after `timeoutMs`, but an attempt still under way goes on (its
+          // request has its own timeout) to record its outcome, and then pg-boss completes or
+          // fails its job on our pool, without catching: ended first, the pool would make both
+          // fail, the last as an unhandled rejection. pg-boss makes that call in the microtasks
+          // after the attempt settles, so one turn of the event loop later it has been made.
+          await Promise.allSettled(attempts);
+          await new Promise((resolve) => setImmediate(resolve));
           await pool.end();
           logger.info({}, 'takst webhook worker stopped');
         })();
